@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Finish a freshly rendered project: prune, record, lock, commit, explain.
+
+1. Remove the files of features that were not selected, as declared in ONE
+   manifest (``template-features.json`` at the project root, rendered like every
+   other file, then deleted).
+2. Record the answers in ``.cookiecutter.json`` so the project can be updated
+   from the template later (cruft, or ``cookiecutter --replay-file``).
+3. ``uv lock`` when uv is installed, so the project ships a lock file.
+4. ``git init`` and a first commit when asked to.
+5. Print the two commands to run next.
+
+The steps are importable functions so the template's tests can call them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+MANIFEST_NAME = "template-features.json"
+RECORD_NAME = ".cookiecutter.json"
+# Context keys that describe the machine that rendered the project, not the project.
+MACHINE_KEYS = frozenset({"_output_dir", "_repo_dir", "_checkout"})
+
+Manifest = dict[str, dict[str, list[str]]]
+
+
+class ManifestError(ValueError):
+    """The manifest names an option or a path that does not exist."""
+
+
+def load_manifest(path: Path) -> Manifest:
+    """Read the manifest; keys starting with ``$`` are comments."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {option: by_value for option, by_value in raw.items() if not option.startswith("$")}
+
+
+def unselected_paths(manifest: Manifest, answers: Mapping[str, object]) -> list[str]:
+    """Paths to delete for these answers.
+
+    A path listed under ``option -> value`` belongs to that value. A path is kept
+    only when, for EVERY option that lists it, the chosen value is one it is
+    listed under: so listing a path under two values of one option means "either",
+    and under two different options means "both".
+    """
+    owners: dict[str, dict[str, set[str]]] = {}
+    for option, by_value in manifest.items():
+        if option not in answers:
+            raise ManifestError(f"{MANIFEST_NAME}: {option!r} is not a question in cookiecutter.json")
+        for value, paths in by_value.items():
+            for path in paths:
+                owners.setdefault(path, {}).setdefault(option, set()).add(value)
+    return sorted(
+        path
+        for path, by_option in owners.items()
+        if any(str(answers[option]) not in values for option, values in by_option.items())
+    )
+
+
+def prune(project_dir: Path, manifest: Manifest, answers: Mapping[str, object]) -> list[str]:
+    """Delete the unselected paths; return them. Unknown paths are a manifest bug."""
+    root = project_dir.resolve()
+    removed = []
+    for relative in unselected_paths(manifest, answers):
+        target = root / relative
+        if root not in target.resolve().parents:
+            raise ManifestError(f"{MANIFEST_NAME}: {relative!r} is outside the project")
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        else:
+            raise ManifestError(f"{MANIFEST_NAME}: {relative!r} does not exist in the template")
+        removed.append(relative)
+    return removed
+
+
+def record_answers(project_dir: Path, answers: Mapping[str, object]) -> Path:
+    """Write the answers (without machine-specific keys) in cookiecutter's replay format.
+
+    So ``cookiecutter TEMPLATE --replay-file .cookiecutter.json`` regenerates the project.
+    """
+    kept = {key: value for key, value in answers.items() if key not in MACHINE_KEYS}
+    record = project_dir / RECORD_NAME
+    text = json.dumps({"cookiecutter": kept}, indent=2, sort_keys=True)
+    record.write_text(text + "\n", encoding="utf-8")
+    return record
+
+
+def lock(project_dir: Path) -> str | None:
+    """Run ``uv lock``; return None on success, else what the user should do."""
+    uv = shutil.which("uv")
+    if uv is None:
+        return "uv was not found, so no uv.lock was written: install uv, then run `uv lock` here."
+    result = subprocess.run(  # noqa: S603 - uv found on PATH, fixed arguments
+        [uv, "lock", "--quiet"], cwd=project_dir, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        lines = result.stderr.strip().splitlines() or ["no output"]
+        detail = next((line for line in lines if line.startswith("error:")), lines[-1])
+        return f"`uv lock` failed ({detail}); fix that, then run `uv lock` here."
+    return None
+
+
+def init_git(project_dir: Path, answers: Mapping[str, object]) -> str | None:
+    """Create a repository with one commit; return None on success, else a note."""
+    git = shutil.which("git")
+    if git is None:
+        return "git was not found, so no repository was created."
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 - git found on PATH, fixed arguments
+            [git, *args], cwd=project_dir, capture_output=True, text=True, check=False
+        )
+
+    identity: list[str] = []
+    if run("config", "user.email").returncode != 0:
+        # No identity configured (fresh machine, CI): commit as the project's author.
+        identity = ["-c", f"user.name={answers['author_name']}", "-c", f"user.email={answers['author_email']}"]
+    for args in (
+        ["init", "--quiet", "--initial-branch=main"],
+        ["add", "--all"],
+        [*identity, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify",
+         "-m", "Initial commit from cookiecutter-ai-app"],
+    ):
+        result = run(*args)
+        if result.returncode != 0:
+            return f"`git {' '.join(args)}` failed: {result.stderr.strip()}"
+    return None
+
+
+def next_steps(answers: Mapping[str, object], notes: list[str]) -> str:
+    slug = answers["project_slug"]
+    lines = [f"\nCreated {slug}.", *[f"note: {note}" for note in notes], "", "Next:"]
+    lines += [
+        f"  cd {slug}",
+        "  make run     # start the API on http://127.0.0.1:8000 (no API keys needed)",
+        "  make test    # run the project's own tests",
+    ]
+    return "\n".join(lines)
+
+
+def finish(project_dir: Path, answers: Mapping[str, object]) -> list[str]:
+    """All post-generation steps; returns notes for the user."""
+    manifest_path = project_dir / MANIFEST_NAME
+    prune(project_dir, load_manifest(manifest_path), answers)
+    manifest_path.unlink()
+    record_answers(project_dir, answers)
+    notes = [note for note in [lock(project_dir)] if note]
+    if answers.get("init_git") == "yes":
+        notes += [note for note in [init_git(project_dir, answers)] if note]
+    return notes
+
+
+def rendered_answers() -> dict[str, object]:
+    """The answers, as cookiecutter renders them into this script."""
+    answers: dict[str, object] = json.loads(r"""{{ cookiecutter | jsonify }}""")
+    return answers
+
+
+def main() -> int:
+    answers = rendered_answers()
+    try:
+        notes = finish(Path.cwd(), answers)
+    except ManifestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(next_steps(answers, notes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

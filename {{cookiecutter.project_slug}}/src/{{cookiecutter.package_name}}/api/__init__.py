@@ -1,0 +1,1 @@
+"""The HTTP API: an app factory, its dependencies, error handling and routes."""

@@ -1,0 +1,45 @@
+"""The application factory: `create_app()` builds a fully wired FastAPI app."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from {{ cookiecutter.package_name }} import __version__
+from {{ cookiecutter.package_name }}.api.errors import install_error_handlers
+from {{ cookiecutter.package_name }}.api.middleware import RequestIdMiddleware
+from {{ cookiecutter.package_name }}.api.readiness import ReadinessCheck, default_checks
+from {{ cookiecutter.package_name }}.api.routes import health
+from {{ cookiecutter.package_name }}.settings import Settings, get_settings
+
+
+def create_app(
+    settings: Settings | None = None, checks: dict[str, ReadinessCheck] | None = None
+) -> FastAPI:
+    """Build the app; tests pass their own settings and readiness checks."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        yield
+
+    app = FastAPI(title=settings.app_name, version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.readiness_checks = checks if checks is not None else default_checks()
+
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID"],
+        )
+    # Added last so it runs first: every later layer (and every error body) sees the id.
+    app.add_middleware(RequestIdMiddleware)
+
+    app.include_router(health.router)
+    return app

@@ -1,0 +1,81 @@
+"""One JSON error shape for every failure: no HTML pages, no tracebacks to clients."""
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from {{ cookiecutter.package_name }}.api.middleware import REQUEST_ID_HEADER, request_id_of
+from {{ cookiecutter.package_name }}.schemas import ErrorDetail, ErrorResponse
+
+logger = logging.getLogger(__name__)
+
+# Stable `type` values clients can branch on (HTTP reason phrases differ between Python versions).
+ERROR_TYPES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+}
+
+
+def error_response(
+    request: Request,
+    status_code: int,
+    message: str,
+    *,
+    details: list[dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Build the JSON error body with a stable `type` for the status code."""
+    request_id = request_id_of(request.scope)
+    fallback = "client_error" if status_code < 500 else "server_error"
+    error_type = ERROR_TYPES.get(status_code, fallback)
+    body = ErrorResponse(
+        error=ErrorDetail(message=message, type=error_type, request_id=request_id, details=details)
+    )
+    all_headers = dict(headers or {})
+    if request_id:
+        all_headers[REQUEST_ID_HEADER] = request_id
+    return JSONResponse(body.model_dump(exclude_none=True), status_code, headers=all_headers)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    return error_response(request, exc.status_code, message, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # Drop the raw input from each problem: it may be large or sensitive.
+    details = [
+        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type")}
+        for error in exc.errors()
+    ]
+    return error_response(request, 422, "The request is invalid.", details=details)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", extra={"request_id": request_id_of(request.scope)})
+    return error_response(request, 500, "Internal error; the request id identifies it in the logs.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    # The decorator form accepts handlers typed for their own exception class.
+    app.exception_handler(StarletteHTTPException)(_http_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(Exception)(_unexpected_error)
