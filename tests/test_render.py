@@ -1,0 +1,120 @@
+"""Render every pairwise combination: exact file set, no leftover Jinja, every config parses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.combinations import Combination, combination_id, pairwise, uncovered_pairs
+from tests.expected import expected_files
+
+# What running tools leaves behind in a project: not part of what was generated.
+TOOL_DIRS = {".git", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__", ".data"}
+JINJA_MARKERS = ("{{", "{%", "{#")
+
+COMBINATIONS = [
+    pytest.param(combo, id=combination_id(combo), marks=pytest.mark.xdist_group(combination_id(combo)))
+    for combo in pairwise()
+]
+
+GIT_COMBINATIONS = [param for param in COMBINATIONS if param.values[0]["init_git"] == "yes"]
+
+
+def project_files(project: Path) -> set[str]:
+    return {
+        path.relative_to(project).as_posix()
+        for path in project.rglob("*")
+        if path.is_file() and not TOOL_DIRS.intersection(path.relative_to(project).parts)
+    }
+
+
+def test_pairwise_set_covers_every_pair_of_answers() -> None:
+    combinations = pairwise()
+    print(f"\n{len(combinations)} pairwise combinations")
+
+    assert uncovered_pairs(combinations) == set()
+    assert len({combination_id(c) for c in combinations}) == len(combinations)
+
+
+@pytest.mark.parametrize("combo", COMBINATIONS)
+def test_exact_file_set(rendered: Callable[[Combination], Path], combo: Combination) -> None:
+    project = rendered(combo)
+
+    assert project_files(project) == expected_files(combo, package="ai_app")
+
+
+@pytest.mark.parametrize("combo", COMBINATIONS)
+def test_no_template_syntax_left(rendered: Callable[[Combination], Path], combo: Combination) -> None:
+    project = rendered(combo)
+    leftovers = []
+    for name in project_files(project):
+        text = (project / name).read_text(encoding="utf-8")
+        # GitHub Actions expressions are written `${{ ... }}` on purpose.
+        text = text.replace("${{", "")
+        leftovers += [f"{name}: {marker}" for marker in JINJA_MARKERS if marker in text]
+
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("combo", COMBINATIONS)
+def test_every_config_file_parses(rendered: Callable[[Combination], Path], combo: Combination) -> None:
+    project = rendered(combo)
+    parsed = 0
+    for name in sorted(project_files(project)):
+        path = project / name
+        if path.suffix == ".toml" or name == "uv.lock":
+            tomllib.loads(path.read_text())
+        elif path.suffix in {".yml", ".yaml"}:
+            yaml.safe_load(path.read_text())
+        elif path.suffix == ".json":
+            json.loads(path.read_text())
+        else:
+            continue
+        parsed += 1
+
+    assert parsed >= 3  # pyproject.toml, uv.lock, .cookiecutter.json at least
+
+
+@pytest.mark.parametrize("combo", COMBINATIONS)
+def test_answers_reach_the_project(rendered: Callable[[Combination], Path], combo: Combination) -> None:
+    project = rendered(combo)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    license_text = (project / "LICENSE").read_text()
+    record = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
+
+    assert pyproject["project"]["requires-python"] == f">={combo['python_version']}"
+    assert (project / ".python-version").read_text().strip() == combo["python_version"]
+    assert pyproject["project"]["scripts"] == {"ai-app": "ai_app.cli:app"}
+    assert pyproject["project"].get("license", "Proprietary") == combo["license"]
+    first_line = {
+        "MIT": "MIT License",
+        "Apache-2.0": "Apache License",
+        "BSD-3-Clause": "BSD 3-Clause License",
+        "Proprietary": "Copyright (c)",
+    }[combo["license"]]
+    assert license_text.lstrip().startswith(first_line)
+    assert {key: record[key] for key in combo} == combo
+    assert not {"_output_dir", "_repo_dir", "_checkout"} & record.keys(), "no machine paths"
+    assert (project / ".git").is_dir() == (combo["init_git"] == "yes")
+
+
+@pytest.mark.parametrize("combo", GIT_COMBINATIONS)
+def test_git_repository_has_one_clean_commit(
+    rendered: Callable[[Combination], Path], combo: Combination
+) -> None:
+    project = rendered(combo)
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=project, capture_output=True, text=True, check=True
+        ).stdout
+
+    assert git("log", "--format=%s").splitlines() == ["Initial commit from cookiecutter-ai-app"]
+    assert git("branch", "--show-current").strip() == "main"
+    assert git("status", "--porcelain") == "", "every generated file is committed, none ignored"
