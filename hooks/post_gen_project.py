@@ -51,7 +51,9 @@ def unselected_paths(manifest: Manifest, answers: Mapping[str, object]) -> list[
     owners: dict[str, dict[str, set[str]]] = {}
     for option, by_value in manifest.items():
         if option not in answers:
-            raise ManifestError(f"{MANIFEST_NAME}: {option!r} is not a question in cookiecutter.json")
+            raise ManifestError(
+                f"{MANIFEST_NAME}: {option!r} is not a question in cookiecutter.json"
+            )
         for value, paths in by_value.items():
             for path in paths:
                 owners.setdefault(path, {}).setdefault(option, set()).add(value)
@@ -97,7 +99,7 @@ def lock(project_dir: Path) -> str | None:
     uv = shutil.which("uv")
     if uv is None:
         return "uv was not found, so no uv.lock was written: install uv, then run `uv lock` here."
-    result = subprocess.run(  # noqa: S603 - uv found on PATH, fixed arguments
+    result = subprocess.run(
         [uv, "lock", "--quiet"], cwd=project_dir, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
@@ -114,19 +116,32 @@ def init_git(project_dir: Path, answers: Mapping[str, object]) -> str | None:
         return "git was not found, so no repository was created."
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(  # noqa: S603 - git found on PATH, fixed arguments
+        return subprocess.run(
             [git, *args], cwd=project_dir, capture_output=True, text=True, check=False
         )
 
     identity: list[str] = []
     if run("config", "user.email").returncode != 0:
         # No identity configured (fresh machine, CI): commit as the project's author.
-        identity = ["-c", f"user.name={answers['author_name']}", "-c", f"user.email={answers['author_email']}"]
+        identity = [
+            "-c",
+            f"user.name={answers['author_name']}",
+            "-c",
+            f"user.email={answers['author_email']}",
+        ]
     for args in (
         ["init", "--quiet", "--initial-branch=main"],
         ["add", "--all"],
-        [*identity, "-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify",
-         "-m", "Initial commit from cookiecutter-ai-app"],
+        [
+            *identity,
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "-m",
+            "Initial commit from cookiecutter-ai-app",
+        ],
     ):
         result = run(*args)
         if result.returncode != 0:

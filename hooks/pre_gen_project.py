@@ -87,9 +87,13 @@ def check_package_name(value: str) -> None:
     if keyword.iskeyword(value) or keyword.issoftkeyword(value):
         raise InvalidAnswer("package_name", value, "is a Python keyword")
     if value in sys.stdlib_module_names:
-        raise InvalidAnswer("package_name", value, "would shadow the standard library module of that name")
+        raise InvalidAnswer(
+            "package_name", value, "would shadow the standard library module of that name"
+        )
     if value in DEPENDENCY_NAMES:
-        raise InvalidAnswer("package_name", value, "would shadow a dependency or test package of that name")
+        raise InvalidAnswer(
+            "package_name", value, "would shadow a dependency or test package of that name"
+        )
 
 
 def check_email(value: str) -> None:
@@ -111,7 +115,9 @@ def check_text(key: str) -> Callable[[str], None]:
         if not value.strip():
             raise InvalidAnswer(key, value, "must not be empty")
         if UNSAFE_TEXT.search(value):
-            raise InvalidAnswer(key, value, "must not contain double quotes, backslashes or control characters")
+            raise InvalidAnswer(
+                key, value, "must not contain double quotes, backslashes or control characters"
+            )
 
     return check
 
@@ -166,7 +172,7 @@ def schedule_cleanup(project_dir: Path, output_dir: Path) -> bool:
     project_dir, output_dir = project_dir.resolve(), output_dir.resolve()
     if project_dir.parent == output_dir or output_dir not in project_dir.parents:
         return False
-    subprocess.Popen(  # noqa: S603 - fixed script, our own interpreter
+    subprocess.Popen(
         [sys.executable, "-c", _CLEANUP, str(project_dir), str(output_dir)],
         start_new_session=True,
         stdout=subprocess.DEVNULL,

@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+from _pytest.mark import ParameterSet
 from allpairspy import AllPairs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,3 +69,14 @@ def uncovered_pairs(combinations: Iterable[Combination]) -> set[tuple[str, str, 
 
 def combination_id(combo: Combination) -> str:
     return "-".join(f"{key}={value}" for key, value in combo.items())
+
+
+def as_params(combinations: list[Combination]) -> list[ParameterSet]:
+    """One test per combination; all tests of a combination run on one xdist worker,
+    so it is rendered once and reused (run pytest with ``--dist loadgroup``)."""
+    return [
+        pytest.param(
+            combo, id=combination_id(combo), marks=pytest.mark.xdist_group(combination_id(combo))
+        )
+        for combo in combinations
+    ]

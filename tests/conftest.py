@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,9 @@ def uv_binary() -> str:
 def render(output_dir: Path, **answers: str) -> Path:
     """Generate a project without prompts; returns its directory."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    return Path(cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(output_dir)))
+    return Path(
+        cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(output_dir))
+    )
 
 
 def python_available(version: str) -> bool:
@@ -58,7 +60,7 @@ def uv() -> str:
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Combination], Path]]:
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Combination], Path]:
     """`rendered(combo)` renders a combination on first use and returns the same directory after."""
     cache: dict[str, Path] = {}
     base = tmp_path_factory.mktemp("renders")
@@ -70,4 +72,4 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Com
             cache[key] = render(base / str(len(cache)), **combo)
         return cache[key]
 
-    yield get
+    return get

@@ -58,7 +58,9 @@ def test_good_answers_pass() -> None:
     assert hook.validate(GOOD) == []
 
 
-@pytest.mark.parametrize("version", ["0.1.0", "1.0", "2.0.0rc1", "1.0.0.dev3", "1!2.0", "3.1.post2"])
+@pytest.mark.parametrize(
+    "version", ["0.1.0", "1.0", "2.0.0rc1", "1.0.0.dev3", "1!2.0", "3.1.post2"]
+)
 def test_pep440_versions_pass(version: str) -> None:
     assert hook.validate({**GOOD, "version": version}) == []
 
@@ -84,13 +86,24 @@ def test_a_bad_slug_is_reported_once_even_though_the_package_name_derives_from_i
 def test_an_overridden_bad_package_name_is_reported_with_a_good_slug() -> None:
     errors = hook.validate({**GOOD, "package_name": "os"})
 
-    assert errors == ["invalid package_name 'os': would shadow the standard library module of that name"]
+    assert errors == [
+        "invalid package_name 'os': would shadow the standard library module of that name"
+    ]
 
 
 def run_cookiecutter(output_dir: Path, *answers: str) -> subprocess.CompletedProcess[str]:
     """The real CLI, as a user runs it."""
     return subprocess.run(
-        [sys.executable, "-m", "cookiecutter", str(ROOT), "--no-input", "-o", str(output_dir), *answers],
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            str(ROOT),
+            "--no-input",
+            "-o",
+            str(output_dir),
+            *answers,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -109,12 +122,27 @@ def wait_until_empty(directory: Path, seconds: float = 10) -> list[str]:
 @pytest.mark.parametrize(
     ("answer", "expected_line"),
     [
-        ("project_slug=My App", "error: invalid project_slug 'My App': must start with a lowercase letter"),
-        ("project_slug=a/b/c", "error: invalid project_slug 'a/b/c': must start with a lowercase letter"),
-        ("package_name=streamlit", "error: invalid package_name 'streamlit': would shadow a dependency"),
-        ("author_email=nobody", "error: invalid author_email 'nobody': must look like name@example.com"),
+        (
+            "project_slug=My App",
+            "error: invalid project_slug 'My App': must start with a lowercase letter",
+        ),
+        (
+            "project_slug=a/b/c",
+            "error: invalid project_slug 'a/b/c': must start with a lowercase letter",
+        ),
+        (
+            "package_name=streamlit",
+            "error: invalid package_name 'streamlit': would shadow a dependency",
+        ),
+        (
+            "author_email=nobody",
+            "error: invalid author_email 'nobody': must look like name@example.com",
+        ),
         ("version=one", "error: invalid version 'one': must be a PEP 440 version"),
-        ('description=say "hi"', "error: invalid description 'say \"hi\"': must not contain double quotes"),
+        (
+            'description=say "hi"',
+            "error: invalid description 'say \"hi\"': must not contain double quotes",
+        ),
     ],
 )
 def test_cli_stops_with_one_line_and_leaves_no_directory(

@@ -11,19 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.combinations import Combination, combination_id, pairwise, uncovered_pairs
+from tests.combinations import Combination, as_params, combination_id, pairwise, uncovered_pairs
 from tests.expected import expected_files
 
 # What running tools leaves behind in a project: not part of what was generated.
 TOOL_DIRS = {".git", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__", ".data"}
 JINJA_MARKERS = ("{{", "{%", "{#")
 
-COMBINATIONS = [
-    pytest.param(combo, id=combination_id(combo), marks=pytest.mark.xdist_group(combination_id(combo)))
-    for combo in pairwise()
-]
 
-GIT_COMBINATIONS = [param for param in COMBINATIONS if param.values[0]["init_git"] == "yes"]
+COMBINATIONS = as_params(pairwise())
+GIT_COMBINATIONS = as_params([combo for combo in pairwise() if combo["init_git"] == "yes"])
 
 
 def project_files(project: Path) -> set[str]:
@@ -50,7 +47,9 @@ def test_exact_file_set(rendered: Callable[[Combination], Path], combo: Combinat
 
 
 @pytest.mark.parametrize("combo", COMBINATIONS)
-def test_no_template_syntax_left(rendered: Callable[[Combination], Path], combo: Combination) -> None:
+def test_no_template_syntax_left(
+    rendered: Callable[[Combination], Path], combo: Combination
+) -> None:
     project = rendered(combo)
     leftovers = []
     for name in project_files(project):
@@ -63,7 +62,9 @@ def test_no_template_syntax_left(rendered: Callable[[Combination], Path], combo:
 
 
 @pytest.mark.parametrize("combo", COMBINATIONS)
-def test_every_config_file_parses(rendered: Callable[[Combination], Path], combo: Combination) -> None:
+def test_every_config_file_parses(
+    rendered: Callable[[Combination], Path], combo: Combination
+) -> None:
     project = rendered(combo)
     parsed = 0
     for name in sorted(project_files(project)):
@@ -82,7 +83,9 @@ def test_every_config_file_parses(rendered: Callable[[Combination], Path], combo
 
 
 @pytest.mark.parametrize("combo", COMBINATIONS)
-def test_answers_reach_the_project(rendered: Callable[[Combination], Path], combo: Combination) -> None:
+def test_answers_reach_the_project(
+    rendered: Callable[[Combination], Path], combo: Combination
+) -> None:
     project = rendered(combo)
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     license_text = (project / "LICENSE").read_text()

@@ -1,0 +1,49 @@
+"""Each pairwise combination's generated project installs and passes its own checks.
+
+Slow (it installs and runs real projects), so marked; `make test` and CI run it too.
+The uv cache is shared, so after the first project installs are copies from disk.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.combinations import Combination, as_params, pairwise
+
+COMBINATIONS = as_params(pairwise())
+
+
+def make(project: Path, uv: str, target: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "UV_PYTHON_DOWNLOADS": "never"}
+    # The generated project has its own .venv, not the template's.
+    env.pop("VIRTUAL_ENV", None)
+    return subprocess.run(
+        ["make", target, f"UV={uv}"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("combo", COMBINATIONS)
+def test_generated_project_passes_its_own_checks(
+    rendered: Callable[[Combination], Path], uv: str, combo: Combination
+) -> None:
+    project = rendered(combo)
+
+    for target in ("install", "lint", "typecheck", "test"):
+        result = make(project, uv, target)
+        assert result.returncode == 0, f"make {target} failed:\n{result.stdout}\n{result.stderr}"
+    test_output = result.stdout
+    assert " passed" in test_output
+    assert " skipped" not in test_output, "every generated test must run here"
+    assert " failed" not in test_output
