@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cookiecutter.main import cookiecutter
 
-from tests.combinations import ROOT, Combination, combination_id
+from tests.combinations import ROOT, Combination, combination_id, factors, pairwise
 
 # Outside CI a missing Python only skips the suites that need it; CI sets this to fail instead.
 REQUIRE_ALL_PYTHONS = os.environ.get("AI_APP_REQUIRE_ALL_PYTHONS") == "1"
@@ -73,3 +73,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Combination]
         return cache[key]
 
     return get
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    count = len(pairwise())
+    return f"template: {len(factors())} choice questions, {count} pairwise combinations"
