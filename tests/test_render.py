@@ -53,7 +53,10 @@ def test_no_template_syntax_left(
     project = rendered(combo)
     leftovers = []
     for name in project_files(project):
-        text = (project / name).read_text(encoding="utf-8")
+        try:
+            text = (project / name).read_text(encoding="utf-8")
+        except UnicodeDecodeError:  # binary sample documents (.pdf, .docx) are copied as is
+            continue
         # GitHub Actions expressions are written `${{ ... }}` on purpose.
         text = text.replace("${{", "")
         leftovers += [f"{name}: {marker}" for marker in JINJA_MARKERS if marker in text]
@@ -75,6 +78,8 @@ def test_every_config_file_parses(
             yaml.safe_load(path.read_text())
         elif path.suffix == ".json":
             json.loads(path.read_text())
+        elif path.suffix == ".jsonl":
+            [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         else:
             continue
         parsed += 1

@@ -1,29 +1,77 @@
 """Shared fixtures: every test gets its own DATA_DIR and settings, never the developer's `.env`."""
-
+{% if cookiecutter.vector_store == "pgvector" %}
+import uuid
+import warnings
+{%- endif %}
 from collections.abc import Iterator
 from pathlib import Path
+{%- if cookiecutter.vector_store == "pgvector" %}
+from typing import TYPE_CHECKING
+{%- endif %}
 
 import pytest
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import create_app
+from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
+{%- if cookiecutter.vector_store == "pgvector" %}
+
+if TYPE_CHECKING:
+    from pgserver.postgres_server import PostgresServer
+{%- endif %}
+
+# Settings the tests control; any value in the developer's environment would leak in.
+SETTING_NAMES = [name.upper() for name in Settings.model_fields]
 
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Run each test in an empty directory, so no `.env` or data of the developer leaks in."""
     monkeypatch.chdir(tmp_path)
-    for name in ("ENVIRONMENT", "DATA_DIR", "HOST", "PORT", "LOG_LEVEL", "CORS_ORIGINS"):
+    for name in SETTING_NAMES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # nothing may download a model
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+{%- if cookiecutter.vector_store == "pgvector" %}
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator["PostgresServer"]:
+    """A real PostgreSQL + pgvector for the whole run (the `pgserver` package)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "XDG_RUNTIME_DIR is not set": harmless here
+        import pgserver
+
+        server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
+    # Extensions in template1 are copied into every database created afterwards.
+    server.psql("\\c template1\nCREATE EXTENSION IF NOT EXISTS vector;")
+    yield server
+    server.cleanup()
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path / "data")
+def database_url(postgres: "PostgresServer") -> str:
+    """A fresh, empty database per test, so tests never see each other's documents."""
+    name = f"test_{uuid.uuid4().hex}"
+    postgres.psql(f"CREATE DATABASE {name};")
+    url: str = postgres.get_uri(name)
+    return url
+{%- else %}
+
+
+@pytest.fixture
+def database_url() -> str | None:
+    """This project keeps its registry in SQLite under DATA_DIR: no database server."""
+    return None
+{%- endif %}
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str | None) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url)
 
 
 @pytest.fixture
@@ -31,3 +79,22 @@ def client(settings: Settings) -> Iterator[TestClient]:
     # The context manager runs the app's startup and shutdown, as a server would.
     with TestClient(create_app(settings)) as test_client:
         yield test_client
+
+
+SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "data" / "docs"
+GOLDEN_SET = Path(__file__).resolve().parent.parent / "data" / "eval" / "golden.jsonl"
+
+
+@pytest.fixture
+def knowledge_base(settings: Settings) -> Iterator[KnowledgeBase]:
+    with KnowledgeBase(settings) as kb:
+        yield kb
+
+
+@pytest.fixture
+def sample_kb(knowledge_base: KnowledgeBase) -> KnowledgeBase:
+    """A knowledge base holding the sample corpus of data/docs."""
+    for path in sorted(SAMPLE_DOCS.iterdir()):
+        result = knowledge_base.ingest(path.name, path.read_bytes())
+        assert result.status == "added", result
+    return knowledge_base

@@ -1,5 +1,6 @@
 """The HTTP contract: request and response models shared by the API and its clients."""
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -41,3 +42,84 @@ class ReadinessResponse(BaseModel):
 
     status: Literal["ready", "not_ready"]
     checks: dict[str, CheckResult]
+
+
+# --- Knowledge base ---------------------------------------------------------------------------
+
+IngestStatus = Literal["added", "unchanged", "replaced", "failed"]
+
+
+class DocumentInfo(BaseModel):
+    """A document in the knowledge base."""
+
+    id: str = Field(examples=["3f1c9a0d2b7e4c58a1e6f0b2d4c6e8a0"])
+    source: str = Field(description="The file name it was ingested as.", examples=["warranty.md"])
+    chunk_count: int = Field(examples=[4])
+    size_bytes: int = Field(examples=[1549])
+    content_hash: str = Field(description="sha256 of the file's bytes.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentInfo]
+
+
+class IngestFileResult(BaseModel):
+    """What happened to one uploaded file."""
+
+    source: str = Field(examples=["warranty.md"])
+    document_id: str
+    status: IngestStatus = Field(
+        description="added: new; unchanged: same content as before, nothing done; "
+        "replaced: new content replaced the old chunks; failed: see `error`."
+    )
+    chunk_count: int = 0
+    error: str | None = Field(default=None, examples=[None])
+
+
+class IngestResponse(BaseModel):
+    results: list[IngestFileResult]
+
+
+class DeleteResponse(BaseModel):
+    document_id: str
+    deleted_chunks: int
+
+
+class SearchRequest(BaseModel):
+    """A question to search the knowledge base with."""
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"query": "How long is the warranty?", "top_k": 3}]}
+    }
+
+    query: str = Field(min_length=1, max_length=4000)
+    top_k: int | None = Field(
+        default=None, ge=1, description="Defaults to DEFAULT_TOP_K; capped at MAX_TOP_K."
+    )
+    document_ids: list[str] | None = Field(default=None, description="Only search these documents.")
+    sources: list[str] | None = Field(default=None, description="Only search these file names.")
+
+
+class Citation(BaseModel):
+    """Where a piece of retrieved text comes from."""
+
+    chunk_id: str
+    document_id: str
+    source: str = Field(examples=["onboarding-guide.pdf"])
+    page: int | None = Field(description="1-based page for paged formats (PDF).", examples=[2])
+    snippet: str = Field(description="The start of the chunk's text.")
+
+
+class SearchHit(Citation):
+    text: str
+    score: float = Field(description="Fused rank score (reciprocal rank fusion); higher is better.")
+    dense_score: float | None = Field(description="Cosine similarity, if found by vector search.")
+    keyword_score: float | None = Field(description="BM25 score, if found by keyword search.")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[SearchHit]
+    latency_ms: float

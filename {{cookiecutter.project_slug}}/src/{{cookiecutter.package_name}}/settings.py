@@ -9,11 +9,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+VectorStoreName = Literal["chroma", "qdrant", "pgvector"]
+EmbeddingsProvider = Literal["hashing", "openai", "ollama"]
+
+MIB = 1024 * 1024
 
 
 class Settings(BaseSettings):
@@ -32,12 +36,51 @@ class Settings(BaseSettings):
     # Comma-separated in the environment: CORS_ORIGINS=https://a.example,https://b.example
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # --- Knowledge base: where vectors live -------------------------------------------------
+    vector_store: VectorStoreName = "{{ cookiecutter.vector_store }}"
+    collection_name: str = Field(default="documents", min_length=3, max_length=63)
+    chroma_host: str | None = Field(default=None, description="Chroma server; unset: embedded.")
+    chroma_port: int = 8000
+    qdrant_url: str | None = Field(default=None, description="Qdrant server; unset: local mode.")
+    qdrant_api_key: SecretStr | None = None
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL: pgvector store and document registry. Unset: SQLite.",
+    )
+
+    # --- Knowledge base: how text becomes vectors -------------------------------------------
+    embeddings_provider: EmbeddingsProvider = "hashing"
+    embeddings_model: str | None = Field(default=None, description="Unset: provider default.")
+    embeddings_dimension: int = Field(default=768, ge=64, le=8192, description="hashing only")
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = Field(
+        default=None, description="Any OpenAI-compatible server, e.g. http://localhost:8001/v1."
+    )
+    ollama_base_url: str = "http://localhost:11434"
+
+    # --- Ingestion and retrieval ------------------------------------------------------------
+    chunk_size: int = Field(default=1000, ge=100, le=20_000, description="characters")
+    chunk_overlap: int = Field(default=150, ge=0, le=5_000, description="characters")
+    ingest_batch_size: int = Field(default=64, ge=1, le=4096)
+    max_upload_bytes: int = Field(default=20 * MIB, ge=1)
+    max_files_per_upload: int = Field(default=20, ge=1)
+    default_top_k: int = Field(default=5, ge=1)
+    max_top_k: int = Field(default=20, ge=1)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Self:
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
+        if self.default_top_k > self.max_top_k:
+            raise ValueError("DEFAULT_TOP_K must not exceed MAX_TOP_K")
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
@@ -50,6 +93,17 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The registry database: DATABASE_URL (Postgres) or SQLite under DATA_DIR."""
+        if self.database_url:
+            # One driver for every Postgres URL form users paste: psycopg 3.
+            for prefix in ("postgres://", "postgresql://"):
+                if self.database_url.startswith(prefix):
+                    return "postgresql+psycopg://" + self.database_url.removeprefix(prefix)
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'registry.db'}"
 
 
 @lru_cache

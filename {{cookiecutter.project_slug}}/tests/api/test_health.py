@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.api.app import create_app
-from {{ cookiecutter.package_name }}.api.readiness import ReadinessCheck
+from {{ cookiecutter.package_name }}.api.readiness import ReadinessCheck, probe
 from {{ cookiecutter.package_name }}.schemas import CheckResult
 from {{ cookiecutter.package_name }}.settings import Settings
 
@@ -20,9 +20,10 @@ def test_readyz_reports_each_dependency(client: TestClient, settings: Settings) 
     response = client.get("/readyz")
 
     assert response.status_code == 200
+    ok = {"status": "ok", "detail": None}
     assert response.json() == {
         "status": "ready",
-        "checks": {"data_dir": {"status": "ok", "detail": None}},
+        "checks": {"data_dir": ok, "registry": ok, "vector_store": ok, "embeddings": ok},
     }
     assert settings.data_dir.is_dir(), "startup creates DATA_DIR"
 
@@ -41,14 +42,14 @@ def test_readyz_is_503_and_names_the_failing_dependency(tmp_path: Path) -> None:
     assert "not a directory" in body["checks"]["data_dir"]["detail"]
 
 
-def test_a_check_that_raises_is_reported_not_a_500(settings: Settings) -> None:
-    async def broken(_: Settings) -> CheckResult:
+def test_a_dependency_that_fails_is_reported_not_a_500(settings: Settings) -> None:
+    def unreachable() -> None:
         raise ConnectionError("vector store unreachable")
 
-    async def fine(_: Settings) -> CheckResult:
+    async def fine() -> CheckResult:
         return CheckResult(status="ok")
 
-    checks: dict[str, ReadinessCheck] = {"store": broken, "model": fine}
+    checks: dict[str, ReadinessCheck] = {"store": probe(unreachable), "model": fine}
     with TestClient(create_app(settings, checks=checks)) as client:
         response = client.get("/readyz")
 
@@ -57,3 +58,16 @@ def test_a_check_that_raises_is_reported_not_a_500(settings: Settings) -> None:
         "store": {"status": "error", "detail": "ConnectionError: vector store unreachable"},
         "model": {"status": "ok", "detail": None},
     }
+
+
+def test_a_slow_dependency_times_out_as_an_error() -> None:
+    import asyncio
+    import time
+
+    async def check() -> CheckResult:
+        return await probe(lambda: time.sleep(0.3), timeout=0.05)()
+
+    result = asyncio.run(check())
+
+    assert result.status == "error"
+    assert result.detail == "no answer within 0.05 s"

@@ -9,25 +9,37 @@ from fastapi.middleware.cors import CORSMiddleware
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.api.errors import install_error_handlers
 from {{ cookiecutter.package_name }}.api.middleware import RequestIdMiddleware
-from {{ cookiecutter.package_name }}.api.readiness import ReadinessCheck, default_checks
-from {{ cookiecutter.package_name }}.api.routes import health
+from {{ cookiecutter.package_name }}.api.readiness import (
+    ReadinessCheck,
+    data_dir_check,
+    knowledge_base_checks,
+)
+from {{ cookiecutter.package_name }}.api.routes import documents, health, search
+from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 
 
 def create_app(
     settings: Settings | None = None, checks: dict[str, ReadinessCheck] | None = None
 ) -> FastAPI:
-    """Build the app; tests pass their own settings and readiness checks."""
+    """Build the app; tests pass their own settings and, optionally, readiness checks."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        yield
+        # Opened once per process: stores keep connection pools (and, embedded, file locks).
+        with KnowledgeBase(settings) as kb:
+            app.state.knowledge_base = kb
+            if checks is None:
+                app.state.readiness_checks.update(knowledge_base_checks(kb))
+            yield
 
     app = FastAPI(title=settings.app_name, version=__version__, lifespan=lifespan)
     app.state.settings = settings
-    app.state.readiness_checks = checks if checks is not None else default_checks()
+    app.state.readiness_checks = (
+        dict(checks) if checks is not None else {"data_dir": data_dir_check(settings)}
+    )
 
     install_error_handlers(app)
     if settings.cors_origins:
@@ -41,5 +53,6 @@ def create_app(
     # Added last so it runs first: every later layer (and every error body) sees the id.
     app.add_middleware(RequestIdMiddleware)
 
-    app.include_router(health.router)
+    for module in (health, documents, search):
+        app.include_router(module.router)
     return app

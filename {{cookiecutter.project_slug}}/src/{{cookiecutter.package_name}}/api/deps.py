@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import Settings
 
 
@@ -13,4 +14,18 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_knowledge_base(request: Request) -> KnowledgeBase:
+    """The knowledge base opened at startup (one per process, shared by all requests)."""
+    kb: KnowledgeBase = request.app.state.knowledge_base
+    return kb
+
+
+def get_tenant() -> str:
+    """Who the request acts for. One tenant until authentication maps API keys to tenants;
+    it never comes from the request body."""
+    return DEFAULT_TENANT
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+KnowledgeBaseDep = Annotated[KnowledgeBase, Depends(get_knowledge_base)]
+TenantDep = Annotated[str, Depends(get_tenant)]

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from {{ cookiecutter.package_name }}.api.middleware import REQUEST_ID_HEADER, request_id_of
+from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.schemas import ErrorDetail, ErrorResponse
 
 logger = logging.getLogger(__name__)
@@ -69,13 +70,26 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
     return error_response(request, 422, "The request is invalid.", details=details)
 
 
+async def _knowledge_base_error(request: Request, exc: KnowledgeBaseError) -> JSONResponse:
+    # These messages are written for users (which file, which setting, what to do).
+    if exc.status_code >= 500:
+        logger.error("knowledge base error: %s", exc)
+    return error_response(request, exc.status_code, str(exc))
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", extra={"request_id": request_id_of(request.scope)})
     return error_response(request, 500, "Internal error; the request id identifies it in the logs.")
+
+
+def error_doc(description: str) -> dict[str, Any]:
+    """An OpenAPI `responses` entry: this status code, with the JSON error body."""
+    return {"model": ErrorResponse, "description": description}
 
 
 def install_error_handlers(app: FastAPI) -> None:
     # The decorator form accepts handlers typed for their own exception class.
     app.exception_handler(StarletteHTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(KnowledgeBaseError)(_knowledge_base_error)
     app.exception_handler(Exception)(_unexpected_error)

@@ -6,9 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from {{ cookiecutter.package_name }} import __version__
-from {{ cookiecutter.package_name }}.api.deps import SettingsDep
 from {{ cookiecutter.package_name }}.api.readiness import ReadinessCheck
-from {{ cookiecutter.package_name }}.schemas import CheckResult, HealthResponse, ReadinessResponse
+from {{ cookiecutter.package_name }}.schemas import HealthResponse, ReadinessResponse
 
 router = APIRouter(tags=["health"])
 
@@ -19,22 +18,15 @@ async def healthz() -> HealthResponse:
     return HealthResponse(version=__version__)
 
 
-async def _run_check(check: ReadinessCheck, settings: SettingsDep) -> CheckResult:
-    try:
-        return await check(settings)
-    except Exception as exc:  # a failing check is a result, not a 500
-        return CheckResult(status="error", detail=f"{type(exc).__name__}: {exc}")
-
-
 @router.get(
     "/readyz",
     response_model=ReadinessResponse,
     responses={503: {"model": ReadinessResponse, "description": "A dependency is not ready."}},
 )
-async def readyz(request: Request, settings: SettingsDep) -> JSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     """Ready to take traffic: every dependency answers. 503 names the ones that do not."""
     checks: dict[str, ReadinessCheck] = request.app.state.readiness_checks
-    results = await asyncio.gather(*(_run_check(check, settings) for check in checks.values()))
+    results = await asyncio.gather(*(check() for check in checks.values()))
     by_name = dict(zip(checks, results, strict=True))
     ready = all(result.status == "ok" for result in by_name.values())
     body = ReadinessResponse(status="ready" if ready else "not_ready", checks=by_name)

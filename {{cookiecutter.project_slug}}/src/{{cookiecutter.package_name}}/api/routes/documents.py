@@ -1,0 +1,107 @@
+"""Documents: upload (one or many files), list, inspect, delete."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+from fastapi.responses import JSONResponse
+
+from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep, SettingsDep, TenantDep
+from {{ cookiecutter.package_name }}.api.errors import error_doc
+from {{ cookiecutter.package_name }}.rag.errors import FileTooLargeError
+from {{ cookiecutter.package_name }}.rag.ingest import IngestResult
+from {{ cookiecutter.package_name }}.rag.registry import DocumentRecord
+from {{ cookiecutter.package_name }}.schemas import (
+    DeleteResponse,
+    DocumentInfo,
+    DocumentList,
+    ErrorDetail,
+    ErrorResponse,
+    IngestFileResult,
+    IngestResponse,
+)
+
+router = APIRouter(prefix="/v1/documents", tags=["documents"])
+
+
+def _info(record: DocumentRecord) -> DocumentInfo:
+    return DocumentInfo(
+        id=record.id,
+        source=record.source,
+        chunk_count=record.chunk_count,
+        size_bytes=record.size_bytes,
+        content_hash=record.content_hash,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+    )
+
+
+def _result(result: IngestResult) -> IngestFileResult:
+    return IngestFileResult(
+        source=result.source,
+        document_id=result.document_id,
+        status=result.status,
+        chunk_count=result.chunk_count,
+        error=result.error,
+    )
+
+
+@router.post(
+    "",
+    response_model=IngestResponse,
+    responses={
+        413: error_doc("Too many files, or every file was over MAX_UPLOAD_BYTES."),
+        415: error_doc("Every file was of an unsupported type."),
+        422: error_doc("Every file was empty or unreadable."),
+    },
+)
+def upload_documents(
+    files: Annotated[list[UploadFile], File(description="One or more .txt .md .pdf .html .docx")],
+    kb: KnowledgeBaseDep,
+    settings: SettingsDep,
+    tenant: TenantDep,
+) -> IngestResponse | JSONResponse:
+    """Ingest files. Each gets its own result; one bad file does not stop the others.
+
+    Answers 200 when at least one file went in (or was unchanged); when every file
+    failed, answers with the first failure's status (413, 415 or 422) and the results.
+    """
+    if len(files) > settings.max_files_per_upload:
+        raise FileTooLargeError(
+            f"{len(files)} files in one upload; the limit is {settings.max_files_per_upload} "
+            "(MAX_FILES_PER_UPLOAD)"
+        )
+    results = [
+        kb.ingest(*_read(upload, settings.max_upload_bytes), tenant=tenant) for upload in files
+    ]
+    body = IngestResponse(results=[_result(r) for r in results])
+    failures = [r for r in results if r.status == "failed"]
+    if results and len(failures) == len(results):
+        error = ErrorDetail(
+            message=f"No file was ingested: {failures[0].error}",
+            type="ingest_failed",
+            details=[r.model_dump() for r in body.results],
+        )
+        return JSONResponse(ErrorResponse(error=error).model_dump(), failures[0].status_code)
+    return body
+
+
+def _read(upload: UploadFile, limit: int) -> tuple[str, bytes]:
+    """The file's name and bytes; reads one byte past the limit so oversize is detected
+    without holding an arbitrarily large upload in memory."""
+    return upload.filename or "unnamed", upload.file.read(limit + 1)
+
+
+@router.get("")
+def list_documents(kb: KnowledgeBaseDep, tenant: TenantDep) -> DocumentList:
+    return DocumentList(documents=[_info(record) for record in kb.documents(tenant)])
+
+
+@router.get("/{document_id}", responses={404: error_doc("No such document.")})
+def get_document(document_id: str, kb: KnowledgeBaseDep, tenant: TenantDep) -> DocumentInfo:
+    return _info(kb.document(document_id, tenant))
+
+
+@router.delete("/{document_id}", responses={404: error_doc("No such document.")})
+def delete_document(document_id: str, kb: KnowledgeBaseDep, tenant: TenantDep) -> DeleteResponse:
+    """Delete the document and every one of its chunks."""
+    return DeleteResponse(document_id=document_id, deleted_chunks=kb.delete(document_id, tenant))

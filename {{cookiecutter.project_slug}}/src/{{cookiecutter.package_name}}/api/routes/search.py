@@ -1,0 +1,39 @@
+"""Search: a question in, ranked chunks with scores and citations out."""
+
+import time
+
+from fastapi import APIRouter
+
+from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep, TenantDep
+from {{ cookiecutter.package_name }}.schemas import SearchHit, SearchRequest, SearchResponse
+
+router = APIRouter(prefix="/v1", tags=["search"])
+
+
+@router.post("/search")
+def search(request: SearchRequest, kb: KnowledgeBaseDep, tenant: TenantDep) -> SearchResponse:
+    """Hybrid search (vector similarity + BM25, fused by rank) over the tenant's documents."""
+    started = time.perf_counter()
+    hits = kb.search(
+        request.query,
+        top_k=request.top_k,
+        tenant=tenant,
+        document_ids=request.document_ids,
+        sources=request.sources,
+    )
+    results = [
+        SearchHit(
+            chunk_id=hit.chunk_id,
+            document_id=hit.document_id,
+            source=hit.source,
+            page=hit.page,
+            snippet=hit.snippet,
+            text=hit.text,
+            score=hit.score,
+            dense_score=hit.dense_score,
+            keyword_score=hit.keyword_score,
+        )
+        for hit in hits
+    ]
+    latency_ms = (time.perf_counter() - started) * 1000
+    return SearchResponse(query=request.query, results=results, latency_ms=round(latency_ms, 2))

@@ -1,0 +1,237 @@
+"""Benchmarks that print figures: `{{ cookiecutter.project_slug }} bench ingest|search` (`make bench`).
+
+ingest: chunks/s through the whole ingest pipeline (registry, batching, idempotence) versus
+        the store's own upsert of the same chunks, both with the embeddings computed
+        beforehand, so the ratio measures this app's overhead, not the embedding model.
+search: p50/p95 latency and requests/s of POST /v1/search (hybrid: dense + BM25 + fusion)
+        versus a bare endpoint that calls the same store's similarity search, served by the
+        same process, measured in the same run, at concurrency 1 and 8.
+"""
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel, SecretStr
+
+from {{ cookiecutter.package_name }}.rag.chunking import chunk_document
+from {{ cookiecutter.package_name }}.rag.embeddings import build_embeddings
+from {{ cookiecutter.package_name }}.rag.ingest import batched, document_id_for
+from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
+from {{ cookiecutter.package_name }}.rag.loaders import load_document
+from {{ cookiecutter.package_name }}.rag.local_postgres import with_database
+from {{ cookiecutter.package_name }}.rag.stores import open_index
+from {{ cookiecutter.package_name }}.settings import Settings
+
+
+class PrecomputedEmbeddings(Embeddings):
+    """Serves vectors computed before the clock starts (falls back to the real model)."""
+
+    def __init__(self, model: Embeddings, texts: Sequence[str]) -> None:
+        self.model = model
+        unique = sorted(set(texts))
+        self.vectors = dict(zip(unique, model.embed_documents(unique), strict=True))
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self.vectors.get(t) or self.model.embed_query(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.vectors.get(text) or self.model.embed_query(text)
+
+
+def corpus(docs: Path, copies: int) -> list[tuple[str, bytes]]:
+    """The sample documents, `copies` times under different names (so none is 'unchanged')."""
+    files = sorted(p for p in docs.iterdir() if p.is_file())
+    return [(f"copy{n}/{p.name}", p.read_bytes()) for n in range(copies) for p in files]
+
+
+def bench_ingest(settings: Settings, docs: Path, copies: int) -> dict[str, float]:
+    files = corpus(docs, copies)
+    chunks = [
+        chunk
+        for source, data in files
+        for chunk in chunk_document(
+            document_id_for(DEFAULT_TENANT, source),
+            source,
+            load_document(source, data),
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+        )
+    ]
+    embeddings = PrecomputedEmbeddings(build_embeddings(settings), [c.text for c in chunks])
+
+    with _fresh_data_dir(settings) as raw_settings:
+        index = open_index(with_database(raw_settings), embeddings)
+        started = time.perf_counter()
+        for batch in batched(chunks, settings.ingest_batch_size):
+            index.add(batch)
+        raw_seconds = time.perf_counter() - started
+        index.close()
+
+    with _fresh_data_dir(settings) as app_settings, KnowledgeBase(app_settings, embeddings) as kb:
+        started = time.perf_counter()
+        for source, data in files:
+            kb.ingest(source, data)
+        app_seconds = time.perf_counter() - started
+
+    return {
+        "files": len(files),
+        "chunks": len(chunks),
+        "raw_upsert_chunks_per_s": len(chunks) / raw_seconds,
+        "ingest_chunks_per_s": len(chunks) / app_seconds,
+        "ratio": raw_seconds / app_seconds,
+    }
+
+
+@contextmanager
+def _fresh_data_dir(settings: Settings) -> Iterator[Settings]:
+    """A throwaway DATA_DIR, so a benchmark never touches real data. Servers named in the
+    settings are not used: DATABASE_URL is dropped (pgvector then runs a private Postgres)."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
+        yield settings.model_copy(
+            update={
+                "data_dir": Path(directory),
+                "database_url": None,
+                "chroma_host": None,
+                "qdrant_url": None,
+            }
+        )
+
+
+# --- search -------------------------------------------------------------------------------
+
+
+class BareQuery(BaseModel):
+    query: str
+    top_k: int = 5
+
+
+def create_bench_app() -> FastAPI:
+    """The full app plus `/bare/search`: the store's similarity search and nothing else."""
+    from {{ cookiecutter.package_name }}.api.app import create_app
+    from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep
+
+    app = create_app()
+
+    @app.post("/bare/search")
+    def bare_search(query: BareQuery, kb: KnowledgeBaseDep) -> list[tuple[str, float]]:
+        return kb.index.search(query.query, query.top_k)
+
+    return app
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    p50_ms: float
+    p95_ms: float
+    requests_per_s: float
+
+
+def load(call: Callable[[], None], requests: int, concurrency: int) -> LoadResult:
+    def timed(_: int) -> float:
+        started = time.perf_counter()
+        call()
+        return (time.perf_counter() - started) * 1000
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        latencies = sorted(pool.map(timed, range(requests)))
+    elapsed = time.perf_counter() - started
+    return LoadResult(
+        p50_ms=statistics.median(latencies),
+        p95_ms=latencies[int(len(latencies) * 0.95) - 1],
+        requests_per_s=requests / elapsed,
+    )
+
+
+def bench_search(
+    settings: Settings, docs: Path, copies: int, requests: int
+) -> dict[str, dict[str, LoadResult]]:
+    import httpx2
+
+    with _fresh_data_dir(settings) as bench_settings:
+        with KnowledgeBase(bench_settings) as kb:
+            for source, data in corpus(docs, copies):
+                kb.ingest(source, data)
+        with _server(bench_settings) as url, httpx2.Client(base_url=url, timeout=30) as client:
+            questions = ["How long is the frame warranty?", "travel expenses per day", "refund"]
+
+            def caller(path: str) -> Callable[[], None]:
+                counter = iter(range(10**9))
+
+                def call() -> None:
+                    question = questions[next(counter) % len(questions)]
+                    response = client.post(path, json={"query": question, "top_k": 5})
+                    response.raise_for_status()
+
+                return call
+
+            for path in ("/v1/search", "/bare/search"):  # warm caches and connections
+                load(caller(path), 20, 1)
+            return {
+                f"concurrency {c}": {
+                    "api": load(caller("/v1/search"), requests, c),
+                    "bare": load(caller("/bare/search"), requests, c),
+                }
+                for c in (1, 8)
+            }
+
+
+@contextmanager
+def _server(settings: Settings) -> Iterator[str]:
+    """Serve the bench app in a separate process (so the load generator does not share its GIL)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**_settings_env(settings), "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "{{ cookiecutter.package_name }}.bench:create_bench_app",
+    ]
+    process = subprocess.Popen(command, env=env)  # noqa: S603 - our interpreter, fixed args
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(port)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"bench server did not start on port {port}")
+
+
+def _settings_env(settings: Settings) -> dict[str, str]:
+    """The environment that makes a child process build these same settings."""
+    env = dict(os.environ)
+    for name in Settings.model_fields:
+        value = getattr(settings, name)
+        if value is None or isinstance(value, list):
+            continue
+        env[name.upper()] = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+    return env

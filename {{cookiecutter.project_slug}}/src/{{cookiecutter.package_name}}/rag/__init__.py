@@ -1,0 +1,1 @@
+"""The knowledge base: file → loader → chunks → embeddings → vector store → retrieval."""

@@ -1,0 +1,365 @@
+"""The document registry: what was ingested, when, with which chunks — the source of truth.
+
+The vector store holds vectors; this registry (SQLite under DATA_DIR, or Postgres at
+DATABASE_URL) decides which of them are *committed*. A document's new chunks become
+visible in one transaction, and chunk ids that must leave the store are first written
+to `pending_deletions`, so an ingest killed at any point is repaired by re-running it.
+"""
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from {{ cookiecutter.package_name }}.rag.chunking import Chunk
+
+metadata = MetaData()
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant", String(64), nullable=False, index=True),
+    Column("source", String(512), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("size_bytes", Integer, nullable=False),
+    Column("chunk_count", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # "ingesting" until its chunks are committed
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+chunks = Table(
+    "chunks",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("document_id", String(64), nullable=False, index=True),
+    Column("tenant", String(64), nullable=False, index=True),
+    Column("source", String(512), nullable=False),
+    Column("page", Integer, nullable=True),
+    Column("position", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+# Chunk ids that may exist in the vector store but must not (replaced, deleted, or
+# written by an ingest that never committed). Swept after each write and at startup.
+pending_deletions = Table(
+    "pending_deletions",
+    metadata,
+    Column("chunk_id", String(64), primary_key=True),
+    Column("document_id", String(64), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Facts about the index as a whole: the embeddings it was built with, a change counter.
+index_meta = Table(
+    "index_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(512), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    id: str
+    tenant: str
+    source: str
+    content_hash: str
+    size_bytes: int
+    chunk_count: int
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    id: str
+    document_id: str
+    source: str
+    page: int | None
+    position: int
+    text: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _enable_sqlite_wal(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
+    # WAL lets searches read while an ingest writes; busy_timeout waits instead of failing.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Registry:
+    """Typed access to the registry tables; every method is one short transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _enable_sqlite_wal)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(select(1))
+
+    # --- documents ----------------------------------------------------------------------
+
+    def get_document(self, document_id: str, tenant: str) -> DocumentRecord | None:
+        query = select(documents).where(documents.c.id == document_id, documents.c.tenant == tenant)
+        with self._tx() as tx:
+            row = tx.execute(query).mappings().first()
+        return DocumentRecord(**row) if row else None
+
+    def list_documents(self, tenant: str) -> list[DocumentRecord]:
+        query = (
+            select(documents)
+            .where(documents.c.tenant == tenant, documents.c.status == "ready")
+            .order_by(documents.c.source)
+        )
+        with self._tx() as tx:
+            return [DocumentRecord(**row) for row in tx.execute(query).mappings()]
+
+    def begin_ingest(
+        self, document_id: str, tenant: str, source: str, new_chunk_ids: Iterable[str]
+    ) -> None:
+        """Mark the document as being ingested and register the ids about to be written.
+
+        Until `commit_ingest`, the new ids count as pending deletions: if this process
+        dies, the next sweep removes whatever of them reached the store.
+        """
+        now = _now()
+        with self._tx() as tx:
+            exists = tx.execute(select(documents.c.id).where(documents.c.id == document_id)).first()
+            if exists:
+                tx.execute(
+                    update(documents)
+                    .where(documents.c.id == document_id)
+                    .values(status="ingesting", updated_at=now)
+                )
+            else:
+                tx.execute(
+                    insert(documents).values(
+                        id=document_id,
+                        tenant=tenant,
+                        source=source,
+                        content_hash="",
+                        size_bytes=0,
+                        chunk_count=0,
+                        status="ingesting",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            self._add_pending(tx, new_chunk_ids, document_id, now)
+
+    def commit_ingest(
+        self, document_id: str, tenant: str, content_hash: str, size_bytes: int, new: list[Chunk]
+    ) -> None:
+        """Make the new chunks the document's chunks, atomically; old ones become pending."""
+        new_ids = {chunk.id for chunk in new}
+        with self._tx() as tx:
+            old_ids = set(
+                tx.execute(select(chunks.c.id).where(chunks.c.document_id == document_id)).scalars()
+            )
+            stale = sorted(old_ids - new_ids)
+            self._add_pending(tx, stale, document_id, _now())
+            tx.execute(delete(chunks).where(chunks.c.document_id == document_id))
+            if new:
+                tx.execute(
+                    insert(chunks),
+                    [
+                        {
+                            "id": c.id,
+                            "document_id": document_id,
+                            "tenant": tenant,
+                            "source": c.source,
+                            "page": c.page,
+                            "position": c.position,
+                            "text": c.text,
+                        }
+                        for c in new
+                    ],
+                )
+            committed = pending_deletions.c.chunk_id.in_(new_ids)
+            tx.execute(delete(pending_deletions).where(committed))
+            tx.execute(
+                update(documents)
+                .where(documents.c.id == document_id)
+                .values(
+                    content_hash=content_hash,
+                    size_bytes=size_bytes,
+                    chunk_count=len(new),
+                    status="ready",
+                    updated_at=_now(),
+                )
+            )
+            self._bump_generation(tx)
+
+    def delete_document(self, document_id: str, tenant: str) -> list[str] | None:
+        """Forget the document (its chunks become pending); return them, None if unknown."""
+        with self._tx() as tx:
+            found = tx.execute(
+                select(documents.c.id).where(
+                    documents.c.id == document_id, documents.c.tenant == tenant
+                )
+            ).first()
+            if not found:
+                return None
+            ids = list(
+                tx.execute(select(chunks.c.id).where(chunks.c.document_id == document_id)).scalars()
+            )
+            self._add_pending(tx, ids, document_id, _now())
+            tx.execute(delete(chunks).where(chunks.c.document_id == document_id))
+            tx.execute(delete(documents).where(documents.c.id == document_id))
+            self._bump_generation(tx)
+        return ids
+
+    # --- chunks -------------------------------------------------------------------------
+
+    def committed(self, chunk_ids: Iterable[str], tenant: str) -> set[str]:
+        """The subset of ids that belong to the tenant's committed documents."""
+        ids = list(chunk_ids)
+        if not ids:
+            return set()
+        query = select(chunks.c.id).where(chunks.c.id.in_(ids), chunks.c.tenant == tenant)
+        with self._tx() as tx:
+            return set(tx.execute(query).scalars())
+
+    def chunks_of(self, tenant: str) -> list[ChunkRecord]:
+        query = (
+            select(
+                chunks.c.id,
+                chunks.c.document_id,
+                chunks.c.source,
+                chunks.c.page,
+                chunks.c.position,
+                chunks.c.text,
+            )
+            .where(chunks.c.tenant == tenant)
+            .order_by(chunks.c.id)
+        )
+        with self._tx() as tx:
+            return [ChunkRecord(**row) for row in tx.execute(query).mappings()]
+
+    def get_chunks(self, chunk_ids: Iterable[str]) -> dict[str, ChunkRecord]:
+        ids = list(chunk_ids)
+        if not ids:
+            return {}
+        query = select(
+            chunks.c.id,
+            chunks.c.document_id,
+            chunks.c.source,
+            chunks.c.page,
+            chunks.c.position,
+            chunks.c.text,
+        ).where(chunks.c.id.in_(ids))
+        with self._tx() as tx:
+            return {row["id"]: ChunkRecord(**row) for row in tx.execute(query).mappings()}
+
+    def chunk_count(self) -> int:
+        with self._tx() as tx:
+            return int(tx.execute(select(func.count()).select_from(chunks)).scalar_one())
+
+    # --- pending deletions --------------------------------------------------------------
+
+    def pending(
+        self, document_id: str | None = None, older_than: datetime | None = None
+    ) -> list[str]:
+        """Chunk ids waiting to be deleted from the store: of one document, or left for long."""
+        query = select(pending_deletions.c.chunk_id).order_by(pending_deletions.c.chunk_id)
+        if document_id is not None:
+            query = query.where(pending_deletions.c.document_id == document_id)
+        if older_than is not None:
+            query = query.where(pending_deletions.c.created_at < older_than)
+        with self._tx() as tx:
+            return list(tx.execute(query).scalars())
+
+    def clear_pending(self, chunk_ids: Iterable[str]) -> None:
+        ids = list(chunk_ids)
+        if ids:
+            with self._tx() as tx:
+                tx.execute(delete(pending_deletions).where(pending_deletions.c.chunk_id.in_(ids)))
+
+    @staticmethod
+    def _add_pending(
+        tx: Connection, chunk_ids: Iterable[str], document_id: str, now: datetime
+    ) -> None:
+        ids = set(chunk_ids)
+        if not ids:
+            return
+        known = set(
+            tx.execute(
+                select(pending_deletions.c.chunk_id).where(pending_deletions.c.chunk_id.in_(ids))
+            ).scalars()
+        )
+        rows = [
+            {"chunk_id": chunk_id, "document_id": document_id, "created_at": now}
+            for chunk_id in sorted(ids - known)
+        ]
+        if rows:
+            tx.execute(insert(pending_deletions), rows)
+
+    # --- index facts --------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._tx() as tx:
+            value = tx.execute(select(index_meta.c.value).where(index_meta.c.key == key)).scalar()
+        return str(value) if value is not None else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as tx:
+            tx.execute(delete(index_meta).where(index_meta.c.key == key))
+            tx.execute(insert(index_meta).values(key=key, value=value))
+
+    def generation(self) -> int:
+        """A counter bumped by every commit: caches derived from the chunks key on it."""
+        return int(self.get_meta("generation") or 0)
+
+    @staticmethod
+    def _bump_generation(tx: Connection) -> None:
+        current = tx.execute(
+            select(index_meta.c.value).where(index_meta.c.key == "generation")
+        ).scalar()
+        if current is None:
+            tx.execute(insert(index_meta).values(key="generation", value="1"))
+        else:
+            tx.execute(
+                update(index_meta)
+                .where(index_meta.c.key == "generation")
+                .values(value=str(int(current) + 1))
+            )
