@@ -133,6 +133,27 @@ RULES: dict[str, Callable[[str], None]] = {
 }
 
 
+# Answers that cannot go together: ({question: value, ...}, why). Read by the template's
+# tests too, so the pairwise test matrix never asks for a combination refused here.
+INCOMPATIBLE: list[tuple[dict[str, str], str]] = [
+    (
+        {"vector_store": "pgvector", "python_version": "3.13"},
+        "needs python_version 3.11 or 3.12: its tests run a real PostgreSQL from the pgserver "
+        "package, which has no Python 3.13 wheels yet",
+    ),
+]
+
+
+def check_combination(answers: Mapping[str, object]) -> list[str]:
+    """One message per incompatible set of answers that was chosen."""
+    errors = []
+    for combination, why in INCOMPATIBLE:
+        if all(str(answers.get(key)) == value for key, value in combination.items()):
+            key, value = next(iter(combination.items()))
+            errors.append(str(InvalidAnswer(key, value, why)))
+    return errors
+
+
 def validate(answers: Mapping[str, object]) -> list[str]:
     """Return one message per bad answer (empty when every answer is fine)."""
     errors: dict[str, str] = {}
@@ -145,7 +166,7 @@ def validate(answers: Mapping[str, object]) -> list[str]:
     slug, package = str(answers.get("project_slug", "")), str(answers.get("package_name", ""))
     if "project_slug" in errors and package == slug.replace("-", "_"):
         errors.pop("package_name", None)
-    return list(errors.values())
+    return [*errors.values(), *check_combination(answers)]
 
 
 # Run detached after this hook exits: once cookiecutter has deleted the project

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from _pytest.mark import ParameterSet
 from allpairspy import AllPairs
+from pre_gen_project import INCOMPATIBLE
 
 ROOT = Path(__file__).resolve().parent.parent
 Combination = dict[str, str]
@@ -39,25 +40,53 @@ def defaults() -> Combination:
     return {key: values[0] for key, values in factors().items()}
 
 
+def allowed(combo: Combination) -> bool:
+    """False when the answers include a combination the pre_gen hook refuses."""
+    return not any(
+        all(combo.get(key) == value for key, value in refused.items())
+        for refused, _ in INCOMPATIBLE
+    )
+
+
 def pairwise() -> list[Combination]:
-    """All-defaults first, then a pairwise-covering set (no duplicates)."""
+    """All-defaults first, then a pairwise-covering set of allowed combinations."""
     names = list(factors())
     combinations = [defaults()]
+
+    def partial_allowed(row: list[str]) -> bool:
+        return allowed(dict(zip(names, row, strict=False)))
+
     if len(names) >= 2:
-        for row in AllPairs([factors()[name] for name in names]):
+        for row in AllPairs([factors()[name] for name in names], filter_func=partial_allowed):
             candidate = dict(zip(names, (str(value) for value in row), strict=True))
             if candidate not in combinations:
                 combinations.append(candidate)
+    # allpairspy may leave a pair out when a filter prunes its search: complete greedily.
+    for a, value_a, b, value_b in sorted(uncovered_pairs(combinations)):
+        candidate = _allowed_with({a: value_a, b: value_b})
+        if candidate not in combinations:
+            combinations.append(candidate)
     return combinations
 
 
+def _allowed_with(fixed: Combination) -> Combination:
+    """The allowed combination closest to the defaults that contains `fixed`."""
+    free = [name for name in factors() if name not in fixed]
+    for values in itertools.product(*(factors()[name] for name in free)):
+        candidate = {**defaults(), **dict(zip(free, values, strict=True)), **fixed}
+        if allowed(candidate):
+            return {name: candidate[name] for name in factors()}
+    raise ValueError(f"no allowed combination contains {fixed}")
+
+
 def uncovered_pairs(combinations: Iterable[Combination]) -> set[tuple[str, str, str, str]]:
-    """Pairs of (question, value) that no combination exercises; empty means pairwise."""
+    """Allowed pairs of (question, value) that no combination exercises; empty = pairwise."""
     wanted = {
         (a, va, b, vb)
         for a, b in itertools.combinations(factors(), 2)
         for va in factors()[a]
         for vb in factors()[b]
+        if allowed({a: va, b: vb})
     }
     seen = {
         (a, combo[a], b, combo[b])

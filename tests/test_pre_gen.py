@@ -83,6 +83,16 @@ def test_a_bad_slug_is_reported_once_even_though_the_package_name_derives_from_i
     assert errors[0].startswith("invalid project_slug 'My App': ")
 
 
+def test_incompatible_answers_are_refused_with_the_reason() -> None:
+    errors = hook.validate({**GOOD, "vector_store": "pgvector", "python_version": "3.13"})
+
+    assert errors == [
+        "invalid vector_store 'pgvector': needs python_version 3.11 or 3.12: its tests run a real "
+        "PostgreSQL from the pgserver package, which has no Python 3.13 wheels yet"
+    ]
+    assert hook.validate({**GOOD, "vector_store": "pgvector", "python_version": "3.12"}) == []
+
+
 def test_an_overridden_bad_package_name_is_reported_with_a_good_slug() -> None:
     errors = hook.validate({**GOOD, "package_name": "os"})
 
@@ -120,35 +130,39 @@ def wait_until_empty(directory: Path, seconds: float = 10) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("answer", "expected_line"),
+    ("answers", "expected_line"),
     [
         (
-            "project_slug=My App",
+            ("project_slug=My App",),
             "error: invalid project_slug 'My App': must start with a lowercase letter",
         ),
         (
-            "project_slug=a/b/c",
+            ("project_slug=a/b/c",),
             "error: invalid project_slug 'a/b/c': must start with a lowercase letter",
         ),
         (
-            "package_name=streamlit",
+            ("package_name=streamlit",),
             "error: invalid package_name 'streamlit': would shadow a dependency",
         ),
         (
-            "author_email=nobody",
+            ("author_email=nobody",),
             "error: invalid author_email 'nobody': must look like name@example.com",
         ),
-        ("version=one", "error: invalid version 'one': must be a PEP 440 version"),
+        (("version=one",), "error: invalid version 'one': must be a PEP 440 version"),
         (
-            'description=say "hi"',
+            ("vector_store=pgvector", "python_version=3.13"),
+            "error: invalid vector_store 'pgvector': needs python_version 3.11 or 3.12",
+        ),
+        (
+            ('description=say "hi"',),
             "error: invalid description 'say \"hi\"': must not contain double quotes",
         ),
     ],
 )
 def test_cli_stops_with_one_line_and_leaves_no_directory(
-    tmp_path: Path, answer: str, expected_line: str
+    tmp_path: Path, answers: tuple[str, ...], expected_line: str
 ) -> None:
-    result = run_cookiecutter(tmp_path, answer)
+    result = run_cookiecutter(tmp_path, *answers)
 
     ours = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert result.returncode != 0

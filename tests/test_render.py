@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.combinations import Combination, as_params, combination_id, pairwise, uncovered_pairs
+from tests.combinations import (
+    Combination,
+    allowed,
+    as_params,
+    combination_id,
+    pairwise,
+    uncovered_pairs,
+)
 from tests.expected import expected_files
 
 # What running tools leaves behind in a project: not part of what was generated.
@@ -36,6 +43,7 @@ def test_pairwise_set_covers_every_pair_of_answers() -> None:
     print(f"\n{len(combinations)} pairwise combinations")
 
     assert uncovered_pairs(combinations) == set()
+    assert all(allowed(combo) for combo in combinations), "none the pre_gen hook refuses"
     assert len({combination_id(c) for c in combinations}) == len(combinations)
 
 

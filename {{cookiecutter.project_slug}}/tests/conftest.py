@@ -1,28 +1,39 @@
-"""Shared fixtures: every test gets its own DATA_DIR and settings, never the developer's `.env`."""
-{% if cookiecutter.vector_store == "pgvector" %}
+"""Shared fixtures: every test gets its own DATA_DIR and settings, never the developer's `.env`.
+
+Tests that use `settings` run once per vector store whose integration is installed (the
+one chosen at generation, plus any added with `uv sync --extra NAME`), so one suite proves
+the stores behave the same. pgvector runs on a real PostgreSQL the tests start themselves.
+"""
+
+import importlib.util
 import uuid
 import warnings
-{%- endif %}
 from collections.abc import Iterator
 from pathlib import Path
-{%- if cookiecutter.vector_store == "pgvector" %}
 from typing import TYPE_CHECKING
-{%- endif %}
 
 import pytest
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.api.app import create_app
 from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
-from {{ cookiecutter.package_name }}.settings import Settings, get_settings
-{%- if cookiecutter.vector_store == "pgvector" %}
+from {{ cookiecutter.package_name }}.settings import Settings, VectorStoreName, get_settings
 
 if TYPE_CHECKING:
     from pgserver.postgres_server import PostgresServer
-{%- endif %}
 
+SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "data" / "docs"
+GOLDEN_SET = Path(__file__).resolve().parent.parent / "data" / "eval" / "golden.jsonl"
 # Settings the tests control; any value in the developer's environment would leak in.
 SETTING_NAMES = [name.upper() for name in Settings.model_fields]
+STORE_PACKAGES = {
+    "chroma": "langchain_chroma",
+    "qdrant": "langchain_qdrant",
+    "pgvector": "langchain_postgres",
+}
+INSTALLED_STORES = [
+    name for name, package in STORE_PACKAGES.items() if importlib.util.find_spec(package)
+]
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +46,6 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
-{%- if cookiecutter.vector_store == "pgvector" %}
 
 
 @pytest.fixture(scope="session")
@@ -43,35 +53,40 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator["PostgresServ
     """A real PostgreSQL + pgvector for the whole run (the `pgserver` package)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "XDG_RUNTIME_DIR is not set": harmless here
-        import pgserver
-
-        server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
+        try:
+            from pgserver.postgres_server import get_server
+        except ImportError:
+            pytest.fail("pgvector tests need the pgserver package: `uv add --dev pgserver`")
+        server = get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
     # Extensions in template1 are copied into every database created afterwards.
     server.psql("\\c template1\nCREATE EXTENSION IF NOT EXISTS vector;")
     yield server
     server.cleanup()
 
 
+@pytest.fixture(params=INSTALLED_STORES)
+def vector_store(request: pytest.FixtureRequest) -> VectorStoreName:
+    store: VectorStoreName = request.param
+    return store
+
+
 @pytest.fixture
-def database_url(postgres: "PostgresServer") -> str:
-    """A fresh, empty database per test, so tests never see each other's documents."""
+def database_url(vector_store: VectorStoreName, request: pytest.FixtureRequest) -> str | None:
+    """pgvector: a fresh, empty database per test. Other stores: none (SQLite registry)."""
+    if vector_store != "pgvector":
+        return None
+    postgres: PostgresServer = request.getfixturevalue("postgres")
     name = f"test_{uuid.uuid4().hex}"
     postgres.psql(f"CREATE DATABASE {name};")
     url: str = postgres.get_uri(name)
     return url
-{%- else %}
 
 
 @pytest.fixture
-def database_url() -> str | None:
-    """This project keeps its registry in SQLite under DATA_DIR: no database server."""
-    return None
-{%- endif %}
-
-
-@pytest.fixture
-def settings(tmp_path: Path, database_url: str | None) -> Settings:
-    return Settings(data_dir=tmp_path / "data", database_url=database_url)
+def settings(tmp_path: Path, vector_store: VectorStoreName, database_url: str | None) -> Settings:
+    return Settings(
+        data_dir=tmp_path / "data", vector_store=vector_store, database_url=database_url
+    )
 
 
 @pytest.fixture
@@ -79,10 +94,6 @@ def client(settings: Settings) -> Iterator[TestClient]:
     # The context manager runs the app's startup and shutdown, as a server would.
     with TestClient(create_app(settings)) as test_client:
         yield test_client
-
-
-SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "data" / "docs"
-GOLDEN_SET = Path(__file__).resolve().parent.parent / "data" / "eval" / "golden.jsonl"
 
 
 @pytest.fixture

@@ -11,6 +11,9 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from {{ cookiecutter.package_name }}.settings import Settings
+from tests.conftest import SAMPLE_DOCS
+
 pytestmark = pytest.mark.e2e
 
 
@@ -22,12 +25,14 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+def server(tmp_path: Path, settings: Settings) -> Iterator[str]:
     command = shutil.which("{{ cookiecutter.project_slug }}")
     if command is None:
         pytest.skip("the {{ cookiecutter.project_slug }} command is not installed (run `uv sync`)")
     port = free_port()
-    env = {**os.environ, "DATA_DIR": str(tmp_path / "data")}
+    env = {**os.environ, "DATA_DIR": str(settings.data_dir), "VECTOR_STORE": settings.vector_store}
+    if settings.database_url:
+        env["DATABASE_URL"] = settings.database_url
     log = tmp_path / "server.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(  # noqa: S603 - our own console script
@@ -55,10 +60,20 @@ def server(tmp_path: Path) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-def test_serve_answers_health_and_readiness(server: str, tmp_path: Path) -> None:
+def test_serve_answers_health_and_readiness(server: str, settings: Settings) -> None:
     assert httpx2.get(f"{server}/healthz").json()["status"] == "ok"
 
     ready = httpx2.get(f"{server}/readyz")
 
     assert ready.status_code == 200
-    assert (tmp_path / "data").is_dir(), "DATA_DIR is where the app stores its state"
+    assert settings.data_dir.is_dir(), "DATA_DIR is where the app stores its state"
+
+
+def test_ingest_and_search_over_http(server: str) -> None:
+    files = [("files", (p.name, p.read_bytes())) for p in sorted(SAMPLE_DOCS.iterdir())]
+
+    ingested = httpx2.post(f"{server}/v1/documents", files=files, timeout=60)
+    hits = httpx2.post(f"{server}/v1/search", json={"query": "frame warranty years"}).json()
+
+    assert ingested.status_code == 200
+    assert hits["results"][0]["source"] == "warranty.md"

@@ -72,8 +72,8 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 async def _knowledge_base_error(request: Request, exc: KnowledgeBaseError) -> JSONResponse:
     # These messages are written for users (which file, which setting, what to do).
-    if exc.status_code >= 500:
-        logger.error("knowledge base error: %s", exc)
+    if exc.status_code >= 500:  # the cause (a store or provider error) goes to the log
+        logger.error("knowledge base error: %s", exc, exc_info=exc.__cause__ or exc)
     return error_response(request, exc.status_code, str(exc))
 
 

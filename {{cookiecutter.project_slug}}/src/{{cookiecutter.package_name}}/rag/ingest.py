@@ -116,6 +116,9 @@ class Ingestor:
                     self.index.add(batch)
                     if on_batch:
                         on_batch(number, len(batches))
+            except KnowledgeBaseError:
+                self.sweep(document_id)  # nothing committed; drop what was written
+                raise
             except Exception as exc:
                 # Nothing was committed: the old version stays searchable, and the new
                 # chunks already written are pending deletion, removed right here.

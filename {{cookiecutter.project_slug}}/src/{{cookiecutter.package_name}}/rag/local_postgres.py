@@ -27,12 +27,12 @@ def local_database_url(data_dir: Path) -> str:
         # pgserver falls back to /tmp when XDG_RUNTIME_DIR is unset, and says so.
         warnings.simplefilter("ignore")
         try:
-            import pgserver
+            from pgserver.postgres_server import get_server
         except ImportError as exc:
             raise ConfigurationError(
                 "VECTOR_STORE=pgvector needs DATABASE_URL (a PostgreSQL URL with pgvector)"
             ) from exc
-        server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
+        server = get_server(data_dir / "postgres", cleanup_mode="stop")
     server.psql("CREATE EXTENSION IF NOT EXISTS vector;")
     url: str = server.get_uri()
     return url
