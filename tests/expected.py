@@ -11,11 +11,15 @@ from collections.abc import Mapping
 
 ALWAYS = """
 .cookiecutter.json
+.dockerignore
 .env.example
 .gitignore
+.pre-commit-config.yaml
 .python-version
+Dockerfile
 LICENSE
 Makefile
+compose.yaml
 README.md
 pyproject.toml
 uv.lock
@@ -84,7 +88,7 @@ tests/unit/test_bench.py
 
 # (question, answer) -> files present only with that answer.
 WHEN: dict[tuple[str, str], str] = {
-    ("ci", "github"): ".github/workflows/ci.yml",
+    ("ci", "github"): ".github/workflows/ci.yml .github/dependabot.yml",
     ("ci", "gitlab"): ".gitlab-ci.yml",
 }
 

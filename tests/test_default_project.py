@@ -56,7 +56,8 @@ def test_interactive_prompts_derive_slug_and_package(tmp_path: Path) -> None:
     project = tmp_path / "support-bot"
     record = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
     assert record["package_name"] == "support_bot"
-    assert {k: record[k] for k in ("python_version", "license", "vector_store", "ci", "init_git")} == {
+    chosen = ("python_version", "license", "vector_store", "ci", "init_git")
+    assert {k: record[k] for k in chosen} == {
         "python_version": "3.11",
         "license": "Apache-2.0",
         "vector_store": "qdrant",

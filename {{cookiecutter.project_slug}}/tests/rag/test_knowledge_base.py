@@ -125,6 +125,15 @@ def test_switching_embeddings_on_an_existing_index_is_refused(settings: Settings
         KnowledgeBase(resized)
 
 
+def test_switching_the_collection_on_a_filled_registry_is_refused(settings: Settings) -> None:
+    with KnowledgeBase(settings) as kb:
+        kb.ingest("warranty.md", WARRANTY_V1)
+
+    moved = settings.model_copy(update={"collection_name": "elsewhere"})
+    with pytest.raises(IndexMismatchError, match=r"belongs to the \w+/documents vector"):
+        KnowledgeBase(moved)
+
+
 def test_sample_corpus_is_what_the_docs_promise() -> None:
     suffixes = {path.suffix for path in SAMPLE_DOCS.iterdir()}
 

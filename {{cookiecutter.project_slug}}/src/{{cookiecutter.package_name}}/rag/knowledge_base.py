@@ -28,6 +28,7 @@ from {{ cookiecutter.package_name }}.settings import Settings
 # Until authentication assigns tenants, everything belongs to this one.
 DEFAULT_TENANT = "default"
 _SIGNATURE_KEY = "embeddings"
+_STORE_KEY = "vector_store"
 
 
 def _describe(signature: EmbeddingsSignature) -> str:
@@ -71,6 +72,15 @@ class KnowledgeBase:
     # --- the embeddings the index was built with ----------------------------------------
 
     def _check_signature(self) -> None:
+        """Refuse to mix: the registry's documents live in one store, embedded one way."""
+        store = f"{self.settings.vector_store}/{self.settings.collection_name}"
+        recorded_store = self.registry.get_meta(_STORE_KEY)
+        if recorded_store not in (None, store):
+            raise IndexMismatchError(
+                f"the document registry belongs to the {recorded_store} vector store, but "
+                f"{store} (VECTOR_STORE/COLLECTION_NAME) is configured; switch back, or use "
+                "another DATA_DIR / DATABASE_URL for the new store and ingest the documents there"
+            )
         recorded = self.registry.get_meta(_SIGNATURE_KEY)
         if recorded is None:
             return
@@ -93,6 +103,8 @@ class KnowledgeBase:
         dimension = self.signature.dimension or len(self.embeddings.embed_query("dimension probe"))
         value = f"{self.signature.provider}|{self.signature.model}|{dimension}"
         self.registry.set_meta(_SIGNATURE_KEY, value)
+        store = f"{self.settings.vector_store}/{self.settings.collection_name}"
+        self.registry.set_meta(_STORE_KEY, store)
 
     # --- documents ----------------------------------------------------------------------
 
