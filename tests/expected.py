@@ -49,7 +49,7 @@ src/{package}/rag/registry.py
 src/{package}/rag/stores.py
 src/{package}/rag/local_postgres.py
 src/{package}/rag/ingest.py
-src/{package}/rag/keyword.py
+src/{package}/rag/keyword_search.py
 src/{package}/rag/retrieval.py
 src/{package}/rag/knowledge_base.py
 data/docs/company-overview.md

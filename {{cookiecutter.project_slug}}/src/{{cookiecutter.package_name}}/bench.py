@@ -25,11 +25,9 @@ from fastapi import FastAPI
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, SecretStr
 
-from {{ cookiecutter.package_name }}.rag.chunking import chunk_document
 from {{ cookiecutter.package_name }}.rag.embeddings import build_embeddings
-from {{ cookiecutter.package_name }}.rag.ingest import batched, document_id_for
+from {{ cookiecutter.package_name }}.rag.ingest import batched, document_id_for, load_version
 from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
-from {{ cookiecutter.package_name }}.rag.loaders import load_document
 from {{ cookiecutter.package_name }}.rag.local_postgres import with_database
 from {{ cookiecutter.package_name }}.rag.stores import open_index
 from {{ cookiecutter.package_name }}.settings import Settings
@@ -58,17 +56,13 @@ def corpus(docs: Path, copies: int) -> list[tuple[str, bytes]]:
 
 def bench_ingest(settings: Settings, docs: Path, copies: int) -> dict[str, float]:
     files = corpus(docs, copies)
-    chunks = [
-        chunk
+    # Parsed and chunked before the clock starts, like the embeddings: both sides of the
+    # ratio write exactly the same chunks with exactly the same vectors.
+    versions = [
+        load_version(settings, document_id_for(DEFAULT_TENANT, source), source, data)
         for source, data in files
-        for chunk in chunk_document(
-            document_id_for(DEFAULT_TENANT, source),
-            source,
-            load_document(source, data),
-            chunk_size=settings.chunk_size,
-            chunk_overlap=settings.chunk_overlap,
-        )
     ]
+    chunks = [chunk for version in versions for chunk in version.chunks]
     embeddings = PrecomputedEmbeddings(build_embeddings(settings), [c.text for c in chunks])
 
     with _fresh_data_dir(settings) as raw_settings:
@@ -81,16 +75,21 @@ def bench_ingest(settings: Settings, docs: Path, copies: int) -> dict[str, float
 
     with _fresh_data_dir(settings) as app_settings, KnowledgeBase(app_settings, embeddings) as kb:
         started = time.perf_counter()
-        for source, data in files:
-            kb.ingest(source, data)
-        app_seconds = time.perf_counter() - started
+        kb.ingestor.write(versions, DEFAULT_TENANT)
+        write_seconds = time.perf_counter() - started
+
+    with _fresh_data_dir(settings) as app_settings, KnowledgeBase(app_settings, embeddings) as kb:
+        started = time.perf_counter()
+        kb.ingest_many(files)
+        files_seconds = time.perf_counter() - started
 
     return {
         "files": len(files),
         "chunks": len(chunks),
         "raw_upsert_chunks_per_s": len(chunks) / raw_seconds,
-        "ingest_chunks_per_s": len(chunks) / app_seconds,
-        "ratio": raw_seconds / app_seconds,
+        "ingest_chunks_per_s": len(chunks) / write_seconds,
+        "ratio": raw_seconds / write_seconds,
+        "from_files_chunks_per_s": len(chunks) / files_seconds,
     }
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
-from {{ cookiecutter.package_name }}.rag.ingest import IngestResult
+from {{ cookiecutter.package_name }}.rag.ingest import IngestResult, batched
 from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
 from {{ cookiecutter.package_name }}.rag.loaders import SUPPORTED_SUFFIXES
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
@@ -31,6 +31,7 @@ bench_app = typer.Typer(
 )
 app.add_typer(bench_app, name="bench")
 SAMPLE_DOCS = Path("data/docs")
+INGEST_GROUP_FILES = 50
 console = Console()
 
 
@@ -157,10 +158,14 @@ def ingest(
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=console, transient=True) as progress:
             task = progress.add_task("Ingesting", total=len(files))
-            for file, source in files:
-                progress.update(task, description=f"Ingesting {source}")
-                results.append(kb.ingest(source, file.read_bytes()))
-                progress.advance(task)
+
+            def done(source: str) -> None:
+                progress.update(task, advance=1, description=f"Ingesting {source}")
+
+            # Files are written in groups: batched upserts, bounded memory.
+            for group in batched(files, INGEST_GROUP_FILES):
+                contents = [(source, file.read_bytes()) for file, source in group]
+                results += kb.ingest_many(contents, on_file=done)
     print_summary(results)
     if any(r.status == "failed" for r in results):
         raise typer.Exit(code=1)
@@ -213,7 +218,7 @@ def bench_ingest(
     docs: Annotated[Path, typer.Option(help="Documents to replicate.")] = SAMPLE_DOCS,
     copies: Annotated[int, typer.Option(min=1, help="How many copies of them.")] = 20,
 ) -> None:
-    """Ingest pipeline vs the store's raw upsert of the same precomputed embeddings."""
+    """Ingest (registry, batching, commit) vs the store's raw upsert of the same chunks."""
     from {{ cookiecutter.package_name }} import bench
 
     figures = bench.bench_ingest(load_settings(), docs, copies)
@@ -221,7 +226,9 @@ def bench_ingest(
         f"{figures['files']:.0f} files, {figures['chunks']:.0f} chunks\n"
         f"raw upsert : {figures['raw_upsert_chunks_per_s']:8.0f} chunks/s\n"
         f"ingest     : {figures['ingest_chunks_per_s']:8.0f} chunks/s\n"
-        f"ratio      : {figures['ratio']:8.2f} (target >= 0.80)"
+        f"ratio      : {figures['ratio']:8.2f} (target >= 0.80)\n"
+        f"from files : {figures['from_files_chunks_per_s']:8.0f} chunks/s (parsing, chunking, "
+        "embedding included)"
     )
 
 

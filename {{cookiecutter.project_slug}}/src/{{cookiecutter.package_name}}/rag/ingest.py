@@ -1,16 +1,17 @@
 """Ingestion: bytes in, committed chunks out — idempotent, and repairable if interrupted.
 
-Order of work for one file (see registry.py for why it is safe to kill at any step):
+Order of work for a set of files (see registry.py for why it is safe to kill at any step):
 1. unchanged content (same hash, committed) → nothing to do;
 2. load and chunk; register the new chunk ids as pending;
-3. upsert the chunks into the vector store in batches (stable ids: re-running is a no-op);
+3. upsert the chunks into the vector store in batches, across files (stable ids:
+   re-running is a no-op);
 4. commit: the new chunks replace the old ones in one registry transaction;
 5. delete whatever is pending (old chunks, leftovers of earlier interrupted runs).
 """
 
 import hashlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
@@ -24,7 +25,7 @@ from {{ cookiecutter.package_name }}.rag.errors import (
     KnowledgeBaseError,
 )
 from {{ cookiecutter.package_name }}.rag.loaders import load_document
-from {{ cookiecutter.package_name }}.rag.registry import Registry
+from {{ cookiecutter.package_name }}.rag.registry import DocumentRecord, NewVersion, Registry
 from {{ cookiecutter.package_name }}.rag.stores import VectorIndex
 from {{ cookiecutter.package_name }}.settings import Settings
 
@@ -44,6 +45,10 @@ class IngestResult:
     status_code: int = 200  # the HTTP status a failure maps to (413, 415, 422, ...)
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def batched(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
@@ -51,6 +56,18 @@ def batched(items: Sequence[T], size: int) -> list[Sequence[T]]:
 def document_id_for(tenant: str, source: str) -> str:
     """Stable id per (tenant, source name): the same file name replaces its earlier version."""
     return hashlib.sha256(f"{tenant}\0{source}".encode()).hexdigest()[:32]
+
+
+def load_version(settings: Settings, document_id: str, source: str, data: bytes) -> NewVersion:
+    """A file loaded and chunked: the version of the document that ingesting it writes."""
+    chunks = chunk_document(
+        document_id,
+        source,
+        load_document(source, data),
+        chunk_size=settings.chunk_size,
+        chunk_overlap=settings.chunk_overlap,
+    )
+    return NewVersion(document_id, source, _sha256(data), len(data), chunks)
 
 
 class Ingestor:
@@ -63,74 +80,87 @@ class Ingestor:
 
     def ingest(
         self,
-        source: str,
-        data: bytes,
+        files: Sequence[tuple[str, bytes]],
         tenant: str,
-        on_batch: Callable[[int, int], None] | None = None,
-    ) -> IngestResult:
-        """Ingest one file; a bad file becomes a `failed` result, never an exception."""
-        source = PurePath(source).as_posix()
-        document_id = document_id_for(tenant, source)
-        try:
-            return self._ingest(source, data, tenant, document_id, on_batch)
-        except KnowledgeBaseError as exc:
-            if exc.status_code >= 500:  # the store or a provider is down: not the file's fault
-                raise
-            return IngestResult(
-                source, document_id, "failed", error=str(exc), status_code=exc.status_code
-            )
+        on_file: Callable[[str], None] | None = None,
+    ) -> list[IngestResult]:
+        """Ingest (source name, bytes) pairs; one result per file, in order.
 
-    def _ingest(
-        self,
-        source: str,
-        data: bytes,
-        tenant: str,
-        document_id: str,
-        on_batch: Callable[[int, int], None] | None,
-    ) -> IngestResult:
+        A bad file becomes a `failed` result and never stops the others. The good ones
+        are written together, in batches across files, and committed in one transaction.
+        """
+        results: dict[int, IngestResult] = {}
+        versions: dict[int, NewVersion] = {}
+        known = self.registry.get_documents(
+            (document_id_for(tenant, PurePath(source).as_posix()) for source, _ in files), tenant
+        )
+        for position, (source, data) in enumerate(files):
+            try:
+                outcome = self.prepare(PurePath(source).as_posix(), data, tenant, known)
+            except KnowledgeBaseError as exc:
+                if exc.status_code >= 500:  # a provider is down: not the file's fault
+                    raise
+                document_id = document_id_for(tenant, PurePath(source).as_posix())
+                outcome = IngestResult(
+                    source, document_id, "failed", error=str(exc), status_code=exc.status_code
+                )
+            if isinstance(outcome, NewVersion):
+                versions[position] = outcome
+            else:
+                results[position] = outcome
+            if on_file:
+                on_file(source)
+        if versions:
+            self.write(list(versions.values()), tenant)
+        for position, version in versions.items():
+            previous = known.get(version.document_id)
+            replaced = previous is not None and previous.status == "ready"
+            status: IngestStatus = "replaced" if replaced else "added"
+            results[position] = IngestResult(
+                version.source, version.document_id, status, len(version.chunks)
+            )
+        unchanged = [r.document_id for r in results.values() if r.status == "unchanged"]
+        if unchanged:
+            with self._write_lock:
+                self.sweep(unchanged)  # leftovers of a run killed after its commit
+        return [results[position] for position in range(len(files))]
+
+    def prepare(
+        self, source: str, data: bytes, tenant: str, known: Mapping[str, DocumentRecord]
+    ) -> NewVersion | IngestResult:
+        """Load and chunk one file: its new version, or `unchanged` if the content is known."""
         if len(data) > self.settings.max_upload_bytes:
             raise FileTooLargeError(
                 f"{source} is {len(data):,} bytes; the limit is {self.settings.max_upload_bytes:,} "
                 "(MAX_UPLOAD_BYTES)"
             )
-        content_hash = hashlib.sha256(data).hexdigest()
-        existing = self.registry.get_document(document_id, tenant)
-        if existing and existing.status == "ready" and existing.content_hash == content_hash:
-            with self._write_lock:
-                self.sweep(document_id)  # leftovers of a run killed after its commit
+        document_id = document_id_for(tenant, source)
+        existing = known.get(document_id)
+        if existing and existing.status == "ready" and existing.content_hash == _sha256(data):
             return IngestResult(source, document_id, "unchanged", existing.chunk_count)
+        return load_version(self.settings, document_id, source, data)
 
-        pages = load_document(source, data)
-        chunks = chunk_document(
-            document_id,
-            source,
-            pages,
-            chunk_size=self.settings.chunk_size,
-            chunk_overlap=self.settings.chunk_overlap,
-        )
+    def write(self, versions: Sequence[NewVersion], tenant: str) -> None:
+        """Register, upsert in batches across documents, commit, then sweep old chunks."""
+        document_ids = [version.document_id for version in versions]
+        all_chunks = [chunk for version in versions for chunk in version.chunks]
         with self._write_lock:
-            self.registry.begin_ingest(document_id, tenant, source, (c.id for c in chunks))
-            batches = batched(chunks, self.settings.ingest_batch_size)
+            self.registry.begin_ingest(versions, tenant)
             try:
-                for number, batch in enumerate(batches, start=1):
+                for batch in batched(all_chunks, self.settings.ingest_batch_size):
                     self.index.add(batch)
-                    if on_batch:
-                        on_batch(number, len(batches))
-            except KnowledgeBaseError:
-                self.sweep(document_id)  # nothing committed; drop what was written
-                raise
             except Exception as exc:
-                # Nothing was committed: the old version stays searchable, and the new
-                # chunks already written are pending deletion, removed right here.
-                self.sweep(document_id)
+                # Nothing was committed: old versions stay searchable, and the new chunks
+                # already written are pending deletion, removed right here.
+                self.sweep(document_ids)
+                if isinstance(exc, KnowledgeBaseError):
+                    raise
                 raise DependencyUnavailableError(
-                    f"writing {source} to the {self.index.name} store failed "
+                    f"writing to the {self.index.name} store failed "
                     f"({type(exc).__name__}: {exc}); nothing was changed, try again"
                 ) from exc
-            self.registry.commit_ingest(document_id, tenant, content_hash, len(data), chunks)
-            self.sweep(document_id)
-        status: IngestStatus = "replaced" if existing and existing.status == "ready" else "added"
-        return IngestResult(source, document_id, status, len(chunks))
+            self.registry.commit_ingest(versions, tenant)
+            self.sweep(document_ids)
 
     def delete(self, document_id: str, tenant: str) -> int:
         """Delete a document and every chunk of it; returns how many chunks went."""
@@ -138,13 +168,13 @@ class Ingestor:
             ids = self.registry.delete_document(document_id, tenant)
             if ids is None:
                 raise DocumentNotFoundError(f"no document with id {document_id}")
-            self.sweep(document_id)
+            self.sweep([document_id])
         return len(ids)
 
-    def sweep(self, document_id: str) -> int:
-        """Remove a document's pending chunk ids from the store (this write's leftovers and
-        those of earlier interrupted runs); returns how many."""
-        return self._delete_pending(self.registry.pending(document_id=document_id))
+    def sweep(self, document_ids: Sequence[str]) -> int:
+        """Remove these documents' pending chunk ids from the store (this write's leftovers
+        and those of earlier interrupted runs); returns how many."""
+        return self._delete_pending(self.registry.pending(document_ids=document_ids))
 
     def sweep_stale(self) -> int:
         """At startup: remove pending ids left by processes that died long ago."""

@@ -18,7 +18,7 @@ from {{ cookiecutter.package_name }}.rag.embeddings import (
 )
 from {{ cookiecutter.package_name }}.rag.errors import DocumentNotFoundError, IndexMismatchError
 from {{ cookiecutter.package_name }}.rag.ingest import Ingestor, IngestResult, document_id_for
-from {{ cookiecutter.package_name }}.rag.keyword import KeywordIndex
+from {{ cookiecutter.package_name }}.rag.keyword_search import KeywordIndex
 from {{ cookiecutter.package_name }}.rag.local_postgres import with_database
 from {{ cookiecutter.package_name }}.rag.registry import DocumentRecord, Registry
 from {{ cookiecutter.package_name }}.rag.retrieval import Retriever, SearchHit
@@ -108,17 +108,21 @@ class KnowledgeBase:
 
     # --- documents ----------------------------------------------------------------------
 
-    def ingest(
+    def ingest(self, source: str, data: bytes, tenant: str = DEFAULT_TENANT) -> IngestResult:
+        """Ingest one file (see `ingest_many`)."""
+        return self.ingest_many([(source, data)], tenant)[0]
+
+    def ingest_many(
         self,
-        source: str,
-        data: bytes,
+        files: Sequence[tuple[str, bytes]],
         tenant: str = DEFAULT_TENANT,
-        on_batch: Callable[[int, int], None] | None = None,
-    ) -> IngestResult:
-        result = self.ingestor.ingest(source, data, tenant, on_batch)
-        if result.status in ("added", "replaced"):
+        on_file: Callable[[str], None] | None = None,
+    ) -> list[IngestResult]:
+        """Ingest (source name, bytes) pairs, written together; one result per file."""
+        results = self.ingestor.ingest(files, tenant, on_file)
+        if any(result.status in ("added", "replaced") for result in results):
             self._record_signature()
-        return result
+        return results
 
     def delete(self, document_id: str, tenant: str = DEFAULT_TENANT) -> int:
         return self.ingestor.delete(document_id, tenant)

@@ -6,7 +6,7 @@ visible in one transaction, and chunk ids that must leave the store are first wr
 to `pending_deletions`, so an ingest killed at any point is repaired by re-running it.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -95,6 +96,17 @@ class DocumentRecord:
 
 
 @dataclass(frozen=True)
+class NewVersion:
+    """A document's new content, as `commit_ingest` makes it the current one."""
+
+    document_id: str
+    source: str
+    content_hash: str
+    size_bytes: int
+    chunks: Sequence[Chunk]
+
+
+@dataclass(frozen=True)
 class ChunkRecord:
     id: str
     document_id: str
@@ -130,7 +142,14 @@ class Registry:
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
+        """A write transaction, committed on success."""
         with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """A connection for reads: no commit (and so no disk sync) needed."""
+        with self.engine.connect() as connection:
             yield connection
 
     def ping(self) -> None:
@@ -140,10 +159,15 @@ class Registry:
     # --- documents ----------------------------------------------------------------------
 
     def get_document(self, document_id: str, tenant: str) -> DocumentRecord | None:
-        query = select(documents).where(documents.c.id == document_id, documents.c.tenant == tenant)
-        with self._tx() as tx:
-            row = tx.execute(query).mappings().first()
-        return DocumentRecord(**row) if row else None
+        return self.get_documents([document_id], tenant).get(document_id)
+
+    def get_documents(self, document_ids: Iterable[str], tenant: str) -> dict[str, DocumentRecord]:
+        ids = list(document_ids)
+        query = select(documents).where(documents.c.id.in_(ids), documents.c.tenant == tenant)
+        with self._read() as connection:
+            return {
+                row["id"]: DocumentRecord(**row) for row in connection.execute(query).mappings()
+            }
 
     def list_documents(self, tenant: str) -> list[DocumentRecord]:
         query = (
@@ -151,83 +175,86 @@ class Registry:
             .where(documents.c.tenant == tenant, documents.c.status == "ready")
             .order_by(documents.c.source)
         )
-        with self._tx() as tx:
+        with self._read() as tx:
             return [DocumentRecord(**row) for row in tx.execute(query).mappings()]
 
-    def begin_ingest(
-        self, document_id: str, tenant: str, source: str, new_chunk_ids: Iterable[str]
-    ) -> None:
-        """Mark the document as being ingested and register the ids about to be written.
+    def begin_ingest(self, versions: Sequence[NewVersion], tenant: str) -> None:
+        """Mark the documents as being ingested and register the ids about to be written.
 
         Until `commit_ingest`, the new ids count as pending deletions: if this process
         dies, the next sweep removes whatever of them reached the store.
         """
         now = _now()
         with self._tx() as tx:
-            exists = tx.execute(select(documents.c.id).where(documents.c.id == document_id)).first()
-            if exists:
+            ids = [version.document_id for version in versions]
+            known = set(tx.execute(select(documents.c.id).where(documents.c.id.in_(ids))).scalars())
+            if known:
                 tx.execute(
                     update(documents)
-                    .where(documents.c.id == document_id)
+                    .where(documents.c.id.in_(known))
                     .values(status="ingesting", updated_at=now)
                 )
-            else:
-                tx.execute(
-                    insert(documents).values(
-                        id=document_id,
-                        tenant=tenant,
-                        source=source,
-                        content_hash="",
-                        size_bytes=0,
-                        chunk_count=0,
-                        status="ingesting",
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-            self._add_pending(tx, new_chunk_ids, document_id, now)
+            new_rows = [
+                {
+                    "id": version.document_id,
+                    "tenant": tenant,
+                    "source": version.source,
+                    "content_hash": "",
+                    "size_bytes": 0,
+                    "chunk_count": 0,
+                    "status": "ingesting",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for version in versions
+                if version.document_id not in known
+            ]
+            if new_rows:
+                tx.execute(insert(documents), new_rows)
+            new_chunks = {c.id: v.document_id for v in versions for c in v.chunks}
+            self._add_pending(tx, new_chunks, now)
 
-    def commit_ingest(
-        self, document_id: str, tenant: str, content_hash: str, size_bytes: int, new: list[Chunk]
-    ) -> None:
-        """Make the new chunks the document's chunks, atomically; old ones become pending."""
-        new_ids = {chunk.id for chunk in new}
+    def commit_ingest(self, versions: Sequence[NewVersion], tenant: str) -> None:
+        """Make each document's new chunks its chunks, all in one transaction; the old
+        chunks become pending deletions."""
+        now = _now()
+        document_ids = [version.document_id for version in versions]
+        new_ids = {c.id for version in versions for c in version.chunks}
         with self._tx() as tx:
-            old_ids = set(
-                tx.execute(select(chunks.c.id).where(chunks.c.document_id == document_id)).scalars()
-            )
-            stale = sorted(old_ids - new_ids)
-            self._add_pending(tx, stale, document_id, _now())
-            tx.execute(delete(chunks).where(chunks.c.document_id == document_id))
-            if new:
-                tx.execute(
-                    insert(chunks),
-                    [
-                        {
-                            "id": c.id,
-                            "document_id": document_id,
-                            "tenant": tenant,
-                            "source": c.source,
-                            "page": c.page,
-                            "position": c.position,
-                            "text": c.text,
-                        }
-                        for c in new
-                    ],
-                )
-            committed = pending_deletions.c.chunk_id.in_(new_ids)
-            tx.execute(delete(pending_deletions).where(committed))
+            of_documents = chunks.c.document_id.in_(document_ids)
+            old = tx.execute(select(chunks.c.id, chunks.c.document_id).where(of_documents))
+            self._add_pending(tx, {c: d for c, d in old if c not in new_ids}, now)
+            tx.execute(delete(chunks).where(of_documents))
+            tx.execute(delete(pending_deletions).where(pending_deletions.c.chunk_id.in_(new_ids)))
             tx.execute(
-                update(documents)
-                .where(documents.c.id == document_id)
-                .values(
-                    content_hash=content_hash,
-                    size_bytes=size_bytes,
-                    chunk_count=len(new),
-                    status="ready",
-                    updated_at=_now(),
-                )
+                update(documents).where(documents.c.id == bindparam("document_id")),
+                [
+                    {
+                        "document_id": version.document_id,
+                        "content_hash": version.content_hash,
+                        "size_bytes": version.size_bytes,
+                        "chunk_count": len(version.chunks),
+                        "status": "ready",
+                        "updated_at": now,
+                    }
+                    for version in versions
+                ],
             )
+            rows = [
+                {
+                    "id": c.id,
+                    "document_id": version.document_id,
+                    "tenant": tenant,
+                    "source": c.source,
+                    "page": c.page,
+                    "position": c.position,
+                    "text": c.text,
+                }
+                for version in versions
+                for c in version.chunks
+            ]
+            if rows:
+                tx.execute(insert(chunks), rows)
             self._bump_generation(tx)
 
     def delete_document(self, document_id: str, tenant: str) -> list[str] | None:
@@ -243,22 +270,13 @@ class Registry:
             ids = list(
                 tx.execute(select(chunks.c.id).where(chunks.c.document_id == document_id)).scalars()
             )
-            self._add_pending(tx, ids, document_id, _now())
+            self._add_pending(tx, dict.fromkeys(ids, document_id), _now())
             tx.execute(delete(chunks).where(chunks.c.document_id == document_id))
             tx.execute(delete(documents).where(documents.c.id == document_id))
             self._bump_generation(tx)
         return ids
 
     # --- chunks -------------------------------------------------------------------------
-
-    def committed(self, chunk_ids: Iterable[str], tenant: str) -> set[str]:
-        """The subset of ids that belong to the tenant's committed documents."""
-        ids = list(chunk_ids)
-        if not ids:
-            return set()
-        query = select(chunks.c.id).where(chunks.c.id.in_(ids), chunks.c.tenant == tenant)
-        with self._tx() as tx:
-            return set(tx.execute(query).scalars())
 
     def chunks_of(self, tenant: str) -> list[ChunkRecord]:
         query = (
@@ -273,10 +291,12 @@ class Registry:
             .where(chunks.c.tenant == tenant)
             .order_by(chunks.c.id)
         )
-        with self._tx() as tx:
+        with self._read() as tx:
             return [ChunkRecord(**row) for row in tx.execute(query).mappings()]
 
-    def get_chunks(self, chunk_ids: Iterable[str]) -> dict[str, ChunkRecord]:
+    def get_chunks(self, chunk_ids: Iterable[str], tenant: str) -> dict[str, ChunkRecord]:
+        """The tenant's committed chunks among these ids (others, e.g. of an ingest that never
+        committed, are simply absent)."""
         ids = list(chunk_ids)
         if not ids:
             return {}
@@ -287,26 +307,26 @@ class Registry:
             chunks.c.page,
             chunks.c.position,
             chunks.c.text,
-        ).where(chunks.c.id.in_(ids))
-        with self._tx() as tx:
+        ).where(chunks.c.id.in_(ids), chunks.c.tenant == tenant)
+        with self._read() as tx:
             return {row["id"]: ChunkRecord(**row) for row in tx.execute(query).mappings()}
 
     def chunk_count(self) -> int:
-        with self._tx() as tx:
+        with self._read() as tx:
             return int(tx.execute(select(func.count()).select_from(chunks)).scalar_one())
 
     # --- pending deletions --------------------------------------------------------------
 
     def pending(
-        self, document_id: str | None = None, older_than: datetime | None = None
+        self, document_ids: Iterable[str] | None = None, older_than: datetime | None = None
     ) -> list[str]:
-        """Chunk ids waiting to be deleted from the store: of one document, or left for long."""
+        """Chunk ids waiting to be deleted from the store: of some documents, or left for long."""
         query = select(pending_deletions.c.chunk_id).order_by(pending_deletions.c.chunk_id)
-        if document_id is not None:
-            query = query.where(pending_deletions.c.document_id == document_id)
+        if document_ids is not None:
+            query = query.where(pending_deletions.c.document_id.in_(list(document_ids)))
         if older_than is not None:
             query = query.where(pending_deletions.c.created_at < older_than)
-        with self._tx() as tx:
+        with self._read() as tx:
             return list(tx.execute(query).scalars())
 
     def clear_pending(self, chunk_ids: Iterable[str]) -> None:
@@ -316,20 +336,15 @@ class Registry:
                 tx.execute(delete(pending_deletions).where(pending_deletions.c.chunk_id.in_(ids)))
 
     @staticmethod
-    def _add_pending(
-        tx: Connection, chunk_ids: Iterable[str], document_id: str, now: datetime
-    ) -> None:
-        ids = set(chunk_ids)
-        if not ids:
+    def _add_pending(tx: Connection, owners: Mapping[str, str], now: datetime) -> None:
+        """Register chunk ids (mapped to their document) as pending deletion."""
+        if not owners:
             return
-        known = set(
-            tx.execute(
-                select(pending_deletions.c.chunk_id).where(pending_deletions.c.chunk_id.in_(ids))
-            ).scalars()
-        )
+        pending = pending_deletions.c.chunk_id
+        known = set(tx.execute(select(pending).where(pending.in_(list(owners)))).scalars())
         rows = [
-            {"chunk_id": chunk_id, "document_id": document_id, "created_at": now}
-            for chunk_id in sorted(ids - known)
+            {"chunk_id": chunk_id, "document_id": owners[chunk_id], "created_at": now}
+            for chunk_id in sorted(owners.keys() - known)
         ]
         if rows:
             tx.execute(insert(pending_deletions), rows)
@@ -337,7 +352,7 @@ class Registry:
     # --- index facts --------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
-        with self._tx() as tx:
+        with self._read() as tx:
             value = tx.execute(select(index_meta.c.value).where(index_meta.c.key == key)).scalar()
         return str(value) if value is not None else None
 

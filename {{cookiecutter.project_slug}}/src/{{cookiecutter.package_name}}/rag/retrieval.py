@@ -7,7 +7,7 @@ the two rankings by position, so their incomparable scores never need calibratin
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from {{ cookiecutter.package_name }}.rag.keyword import KeywordIndex
+from {{ cookiecutter.package_name }}.rag.keyword_search import KeywordIndex
 from {{ cookiecutter.package_name }}.rag.registry import Registry
 from {{ cookiecutter.package_name }}.rag.stores import VectorIndex
 
@@ -56,17 +56,17 @@ class Retriever:
         document_ids: Sequence[str] | None = None,
     ) -> list[SearchHit]:
         candidates = max(top_k * 4, 20)
+        keyword = self.keywords.search(query, candidates, tenant, document_ids)
         dense = self.index.search(query, candidates, document_ids)
         # Only the tenant's committed chunks count: an interrupted ingest may have left
-        # others in the store.
-        committed = self.registry.committed((chunk_id for chunk_id, _ in dense), tenant)
-        dense = [(chunk_id, score) for chunk_id, score in dense if chunk_id in committed]
-        keyword = self.keywords.search(query, candidates, tenant, document_ids)
+        # others in the store. One query fetches those of the dense hits.
+        records = self.registry.get_chunks((chunk_id for chunk_id, _ in dense), tenant)
+        records.update((record.id, record) for record, _ in keyword)
+        dense_scores = {chunk_id: score for chunk_id, score in dense if chunk_id in records}
+        keyword_scores = {record.id: score for record, score in keyword}
 
-        fused = reciprocal_rank_fusion([[c for c, _ in dense], [c for c, _ in keyword]])
+        fused = reciprocal_rank_fusion([list(dense_scores), list(keyword_scores)])
         best = sorted(fused, key=lambda chunk_id: (-fused[chunk_id], chunk_id))[:top_k]
-        records = self.registry.get_chunks(best)
-        dense_scores, keyword_scores = dict(dense), dict(keyword)
         return [
             SearchHit(
                 chunk_id=chunk_id,
@@ -80,5 +80,4 @@ class Retriever:
                 keyword_score=keyword_scores.get(chunk_id),
             )
             for chunk_id in best
-            if chunk_id in records
         ]

@@ -70,9 +70,8 @@ def upload_documents(
             f"{len(files)} files in one upload; the limit is {settings.max_files_per_upload} "
             "(MAX_FILES_PER_UPLOAD)"
         )
-    results = [
-        kb.ingest(*_read(upload, settings.max_upload_bytes), tenant=tenant) for upload in files
-    ]
+    uploads = [_read(upload, settings.max_upload_bytes) for upload in files]
+    results = kb.ingest_many(uploads, tenant=tenant)
     body = IngestResponse(results=[_result(r) for r in results])
     failures = [r for r in results if r.status == "failed"]
     if results and len(failures) == len(results):

@@ -44,8 +44,8 @@ class KeywordIndex:
 
     def search(
         self, query: str, k: int, tenant: str, document_ids: Sequence[str] | None = None
-    ) -> list[tuple[str, float]]:
-        """(chunk id, BM25 score) of the k best matching chunks with a positive score."""
+    ) -> list[tuple[ChunkRecord, float]]:
+        """(chunk, BM25 score) of the k best matching chunks with a positive score."""
         model, records = self._index(tenant)
         query_tokens = _tokens([query])[0]
         if model is None or not query_tokens:
@@ -56,4 +56,4 @@ class KeywordIndex:
             mask = np.array([r.document_id in wanted for r in records])
             scores = np.where(mask, scores, 0.0)
         best = np.argsort(-scores, kind="stable")[:k]
-        return [(records[i].id, float(scores[i])) for i in best if scores[i] > 0]
+        return [(records[i], float(scores[i])) for i in best if scores[i] > 0]
