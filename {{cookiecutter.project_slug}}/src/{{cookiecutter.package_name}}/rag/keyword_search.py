@@ -1,11 +1,13 @@
 """Keyword search: BM25 (the bm25s library) over the committed chunks of one tenant.
 
 The index is rebuilt in memory when the registry's generation changes, so every
-process (API replica, CLI) ranks the same committed chunks the same way.
+process (API replica, CLI) ranks the same committed chunks the same way. The snapshot
+also tells retrieval which chunks are committed, without another database query.
 """
 
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import bm25s
 import numpy as np
@@ -20,40 +22,50 @@ def _tokens(texts: Sequence[str]) -> list[list[str]]:
     return tokens
 
 
+@dataclass(frozen=True)
+class KeywordSnapshot:
+    """BM25 over the committed chunks of one tenant at one registry generation."""
+
+    generation: int
+    records: dict[str, ChunkRecord]  # every committed chunk, by id
+    model: bm25s.BM25 | None
+    order: list[ChunkRecord]  # the BM25 model's document order
+
+    def search(
+        self, query: str, k: int, document_ids: Sequence[str] | None = None
+    ) -> list[tuple[ChunkRecord, float]]:
+        """(chunk, BM25 score) of the k best matching chunks with a positive score."""
+        query_tokens = _tokens([query])[0]
+        if self.model is None or not query_tokens:
+            return []
+        scores = self.model.get_scores(query_tokens)
+        if document_ids:
+            wanted = set(document_ids)
+            mask = np.array([record.document_id in wanted for record in self.order])
+            scores = np.where(mask, scores, 0.0)
+        best = np.argsort(-scores, kind="stable")[:k]
+        return [(self.order[i], float(scores[i])) for i in best if scores[i] > 0]
+
+
 class KeywordIndex:
-    """BM25 over one tenant's chunks, cached per registry generation."""
+    """Keeps one snapshot per tenant, rebuilt when the registry's generation moves on."""
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self._lock = threading.Lock()
-        self._built: dict[str, tuple[int, bm25s.BM25 | None, list[ChunkRecord]]] = {}
+        self._snapshots: dict[str, KeywordSnapshot] = {}
 
-    def _index(self, tenant: str) -> tuple[bm25s.BM25 | None, list[ChunkRecord]]:
+    def snapshot(self, tenant: str) -> KeywordSnapshot:
         generation = self.registry.generation()
         with self._lock:
-            cached = self._built.get(tenant)
-            if cached is None or cached[0] != generation:
-                records = self.registry.chunks_of(tenant)
+            current = self._snapshots.get(tenant)
+            if current is None or current.generation != generation:
+                order = self.registry.chunks_of(tenant)
                 model = None
-                if records:
+                if order:
                     model = bm25s.BM25()
-                    model.index(_tokens([r.text for r in records]), show_progress=False)
-                cached = (generation, model, records)
-                self._built[tenant] = cached
-        return cached[1], cached[2]
-
-    def search(
-        self, query: str, k: int, tenant: str, document_ids: Sequence[str] | None = None
-    ) -> list[tuple[ChunkRecord, float]]:
-        """(chunk, BM25 score) of the k best matching chunks with a positive score."""
-        model, records = self._index(tenant)
-        query_tokens = _tokens([query])[0]
-        if model is None or not query_tokens:
-            return []
-        scores = model.get_scores(query_tokens)
-        if document_ids:
-            wanted = set(document_ids)
-            mask = np.array([r.document_id in wanted for r in records])
-            scores = np.where(mask, scores, 0.0)
-        best = np.argsort(-scores, kind="stable")[:k]
-        return [(records[i], float(scores[i])) for i in best if scores[i] > 0]
+                    model.index(_tokens([record.text for record in order]), show_progress=False)
+                records = {record.id: record for record in order}
+                current = KeywordSnapshot(generation, records, model, order)
+                self._snapshots[tenant] = current
+        return current

@@ -50,7 +50,7 @@ class KnowledgeBase:
         except BaseException:
             self.registry.close()
             raise
-        self.retriever = Retriever(self.registry, self.index, KeywordIndex(self.registry))
+        self.retriever = Retriever(self.index, KeywordIndex(self.registry))
         self.ingestor = Ingestor(settings, self.registry, self.index)
         self.ingestor.sweep_stale()
 

@@ -294,23 +294,6 @@ class Registry:
         with self._read() as tx:
             return [ChunkRecord(**row) for row in tx.execute(query).mappings()]
 
-    def get_chunks(self, chunk_ids: Iterable[str], tenant: str) -> dict[str, ChunkRecord]:
-        """The tenant's committed chunks among these ids (others, e.g. of an ingest that never
-        committed, are simply absent)."""
-        ids = list(chunk_ids)
-        if not ids:
-            return {}
-        query = select(
-            chunks.c.id,
-            chunks.c.document_id,
-            chunks.c.source,
-            chunks.c.page,
-            chunks.c.position,
-            chunks.c.text,
-        ).where(chunks.c.id.in_(ids), chunks.c.tenant == tenant)
-        with self._read() as tx:
-            return {row["id"]: ChunkRecord(**row) for row in tx.execute(query).mappings()}
-
     def chunk_count(self) -> int:
         with self._read() as tx:
             return int(tx.execute(select(func.count()).select_from(chunks)).scalar_one())

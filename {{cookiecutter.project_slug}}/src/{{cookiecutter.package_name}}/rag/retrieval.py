@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from {{ cookiecutter.package_name }}.rag.keyword_search import KeywordIndex
-from {{ cookiecutter.package_name }}.rag.registry import Registry
 from {{ cookiecutter.package_name }}.rag.stores import VectorIndex
 
 RRF_K = 60  # the constant from the original RRF paper; damps the weight of the top ranks
@@ -43,8 +42,7 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = RRF_K) ->
 
 
 class Retriever:
-    def __init__(self, registry: Registry, index: VectorIndex, keywords: KeywordIndex) -> None:
-        self.registry = registry
+    def __init__(self, index: VectorIndex, keywords: KeywordIndex) -> None:
         self.index = index
         self.keywords = keywords
 
@@ -55,13 +53,13 @@ class Retriever:
         tenant: str,
         document_ids: Sequence[str] | None = None,
     ) -> list[SearchHit]:
-        candidates = max(top_k * 4, 20)
-        keyword = self.keywords.search(query, candidates, tenant, document_ids)
+        candidates = max(top_k * 2, 10)  # enough depth for fusion; deeper costs latency
+        snapshot = self.keywords.snapshot(tenant)
+        records = snapshot.records
+        keyword = snapshot.search(query, candidates, document_ids)
         dense = self.index.search(query, candidates, document_ids)
         # Only the tenant's committed chunks count: an interrupted ingest may have left
-        # others in the store. One query fetches those of the dense hits.
-        records = self.registry.get_chunks((chunk_id for chunk_id, _ in dense), tenant)
-        records.update((record.id, record) for record, _ in keyword)
+        # others in the store, and other tenants' chunks share it.
         dense_scores = {chunk_id: score for chunk_id, score in dense if chunk_id in records}
         keyword_scores = {record.id: score for record, score in keyword}
 
