@@ -154,7 +154,7 @@ def next_steps(answers: Mapping[str, object], notes: list[str]) -> str:
     lines = [f"\nCreated {slug}.", *[f"note: {note}" for note in notes], "", "Next:"]
     lines += [
         f"  cd {slug}",
-        "  make run     # start the API on http://127.0.0.1:8000 (no API keys needed)",
+        "  make run     # ingest the sample documents, start the API on http://127.0.0.1:8000",
         "  make test    # run the project's own tests",
     ]
     return "\n".join(lines)
