@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from langchain_core.embeddings import Embeddings
@@ -116,16 +117,24 @@ class BareQuery(BaseModel):
     top_k: int = 5
 
 
+class BareHit(BaseModel):
+    text: str
+    metadata: dict[str, Any]
+    score: float
+
+
 def create_bench_app() -> FastAPI:
-    """The full app plus `/bare/search`: the store's similarity search and nothing else."""
+    """The full app plus `/bare/search`: the store's own similarity search, its documents
+    returned as they come (text, metadata, score), and nothing else."""
     from {{ cookiecutter.package_name }}.api.app import create_app
     from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep
 
     app = create_app()
 
     @app.post("/bare/search")
-    def bare_search(query: BareQuery, kb: KnowledgeBaseDep) -> list[tuple[str, float]]:
-        return kb.index.search(query.query, query.top_k)
+    def bare_search(query: BareQuery, kb: KnowledgeBaseDep) -> list[BareHit]:
+        found = kb.index.store.similarity_search_with_score(query.query, k=query.top_k)
+        return [BareHit(text=d.page_content, metadata=d.metadata, score=s) for d, s in found]
 
     return app
 
