@@ -19,7 +19,17 @@ COMBINATIONS = as_params(pairwise())
 
 
 def make(project: Path, uv: str, target: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "UV_PYTHON_DOWNLOADS": "never"}
+    # Each generated suite gets its own pytest temp root: pgserver (pgvector projects) opens
+    # up the permissions of its data directory's parents, and a concurrent pytest session
+    # sharing /tmp/pytest-of-<user> would reset them under it.
+    temp_root = project.parent / "pytest-tmp"
+    temp_root.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "UV_PYTHON_DOWNLOADS": "never",
+        "PYTEST_DEBUG_TEMPROOT": str(temp_root),
+    }
     # The generated project has its own .venv, not the template's.
     env.pop("VIRTUAL_ENV", None)
     return subprocess.run(
