@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorDetail(BaseModel):
@@ -52,6 +52,9 @@ IngestStatus = Literal["added", "unchanged", "replaced", "failed"]
 class DocumentInfo(BaseModel):
     """A document in the knowledge base."""
 
+    # Built from the knowledge base's records by attribute (`model_validate(record)`).
+    model_config = ConfigDict(from_attributes=True)
+
     id: str = Field(examples=["3f1c9a0d2b7e4c58a1e6f0b2d4c6e8a0"])
     source: str = Field(description="The file name it was ingested as.", examples=["warranty.md"])
     chunk_count: int = Field(examples=[4])
@@ -67,6 +70,8 @@ class DocumentList(BaseModel):
 
 class IngestFileResult(BaseModel):
     """What happened to one uploaded file."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     source: str = Field(examples=["warranty.md"])
     document_id: str
@@ -104,6 +109,8 @@ class SearchRequest(BaseModel):
 
 class Citation(BaseModel):
     """Where a piece of retrieved text comes from."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     chunk_id: str
     document_id: str

@@ -8,8 +8,6 @@ from fastapi.responses import JSONResponse
 from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep, SettingsDep, TenantDep
 from {{ cookiecutter.package_name }}.api.errors import error_doc
 from {{ cookiecutter.package_name }}.rag.errors import FileTooLargeError
-from {{ cookiecutter.package_name }}.rag.ingest import IngestResult
-from {{ cookiecutter.package_name }}.rag.registry import DocumentRecord
 from {{ cookiecutter.package_name }}.schemas import (
     DeleteResponse,
     DocumentInfo,
@@ -21,28 +19,6 @@ from {{ cookiecutter.package_name }}.schemas import (
 )
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
-
-
-def _info(record: DocumentRecord) -> DocumentInfo:
-    return DocumentInfo(
-        id=record.id,
-        source=record.source,
-        chunk_count=record.chunk_count,
-        size_bytes=record.size_bytes,
-        content_hash=record.content_hash,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-    )
-
-
-def _result(result: IngestResult) -> IngestFileResult:
-    return IngestFileResult(
-        source=result.source,
-        document_id=result.document_id,
-        status=result.status,
-        chunk_count=result.chunk_count,
-        error=result.error,
-    )
 
 
 @router.post(
@@ -72,7 +48,7 @@ def upload_documents(
         )
     uploads = [_read(upload, settings.max_upload_bytes) for upload in files]
     results = kb.ingest_many(uploads, tenant=tenant)
-    body = IngestResponse(results=[_result(r) for r in results])
+    body = IngestResponse(results=[IngestFileResult.model_validate(r) for r in results])
     failures = [r for r in results if r.status == "failed"]
     if results and len(failures) == len(results):
         error = ErrorDetail(
@@ -92,12 +68,14 @@ def _read(upload: UploadFile, limit: int) -> tuple[str, bytes]:
 
 @router.get("")
 def list_documents(kb: KnowledgeBaseDep, tenant: TenantDep) -> DocumentList:
-    return DocumentList(documents=[_info(record) for record in kb.documents(tenant)])
+    return DocumentList(
+        documents=[DocumentInfo.model_validate(record) for record in kb.documents(tenant)]
+    )
 
 
 @router.get("/{document_id}", responses={404: error_doc("No such document.")})
 def get_document(document_id: str, kb: KnowledgeBaseDep, tenant: TenantDep) -> DocumentInfo:
-    return _info(kb.document(document_id, tenant))
+    return DocumentInfo.model_validate(kb.document(document_id, tenant))
 
 
 @router.delete("/{document_id}", responses={404: error_doc("No such document.")})

@@ -21,19 +21,6 @@ def search(request: SearchRequest, kb: KnowledgeBaseDep, tenant: TenantDep) -> S
         document_ids=request.document_ids,
         sources=request.sources,
     )
-    results = [
-        SearchHit(
-            chunk_id=hit.chunk_id,
-            document_id=hit.document_id,
-            source=hit.source,
-            page=hit.page,
-            snippet=hit.snippet,
-            text=hit.text,
-            score=hit.score,
-            dense_score=hit.dense_score,
-            keyword_score=hit.keyword_score,
-        )
-        for hit in hits
-    ]
+    results = [SearchHit.model_validate(hit) for hit in hits]
     latency_ms = (time.perf_counter() - started) * 1000
     return SearchResponse(query=request.query, results=results, latency_ms=round(latency_ms, 2))
