@@ -71,3 +71,14 @@ def test_a_slow_dependency_times_out_as_an_error() -> None:
 
     assert result.status == "error"
     assert result.detail == "no answer within 0.05 s"
+
+
+def test_interactive_docs_work_offline(client: TestClient) -> None:
+    page = client.get("/docs")
+    script = client.get("/static-offline-docs/swagger-ui-bundle.js")
+
+    assert page.status_code == 200
+    assert "/static-offline-docs/swagger-ui-bundle.js" in page.text
+    assert "cdn.jsdelivr.net" not in page.text
+    assert script.status_code == 200
+    assert "SwaggerUIBundle" in script.text

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.api.errors import install_error_handlers
@@ -35,7 +36,9 @@ def create_app(
                 app.state.readiness_checks.update(knowledge_base_checks(kb))
             yield
 
-    app = FastAPI(title=settings.app_name, version=__version__, lifespan=lifespan)
+    # FastAPIOffline serves the /docs and /redoc assets itself (FastAPI's default pages load
+    # them from a CDN): the interactive docs work with no network, like the rest of the app.
+    app = FastAPIOffline(title=settings.app_name, version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.readiness_checks = (
         dict(checks) if checks is not None else {"data_dir": data_dir_check(settings)}
