@@ -28,8 +28,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        # Opened once per process: stores keep connection pools (and, embedded, file locks).
+        # Opened once per process (it also creates DATA_DIR): stores keep connection
+        # pools and, when embedded, file locks.
         with KnowledgeBase(settings) as kb:
             app.state.knowledge_base = kb
             if checks is None:

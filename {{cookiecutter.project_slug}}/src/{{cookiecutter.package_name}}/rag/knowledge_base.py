@@ -71,9 +71,13 @@ class KnowledgeBase:
 
     # --- the embeddings the index was built with ----------------------------------------
 
+    @property
+    def _store_name(self) -> str:
+        return f"{self.settings.vector_store}/{self.settings.collection_name}"
+
     def _check_signature(self) -> None:
         """Refuse to mix: the registry's documents live in one store, embedded one way."""
-        store = f"{self.settings.vector_store}/{self.settings.collection_name}"
+        store = self._store_name
         recorded_store = self.registry.get_meta(_STORE_KEY)
         if recorded_store not in (None, store):
             raise IndexMismatchError(
@@ -103,8 +107,7 @@ class KnowledgeBase:
         dimension = self.signature.dimension or len(self.embeddings.embed_query("dimension probe"))
         value = f"{self.signature.provider}|{self.signature.model}|{dimension}"
         self.registry.set_meta(_SIGNATURE_KEY, value)
-        store = f"{self.settings.vector_store}/{self.settings.collection_name}"
-        self.registry.set_meta(_STORE_KEY, store)
+        self.registry.set_meta(_STORE_KEY, self._store_name)
 
     # --- documents ----------------------------------------------------------------------
 
