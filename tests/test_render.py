@@ -120,6 +120,32 @@ def test_answers_reach_the_project(
     assert (project / ".git").is_dir() == (combo["init_git"] == "yes")
 
 
+LLM_PACKAGES = {
+    "openai": "langchain-openai",
+    "anthropic": "langchain-anthropic",
+    "ollama": "langchain-ollama",
+}
+
+
+@pytest.mark.parametrize("combo", COMBINATIONS)
+def test_llm_provider_decides_the_installed_integration(
+    rendered: Callable[[Combination], Path], combo: Combination
+) -> None:
+    project = rendered(combo)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    env_example = (project / ".env.example").read_text()
+    installed = {dep.split(">")[0] for dep in pyproject["project"]["dependencies"]}
+
+    chosen = combo["llm_provider"]
+    assert LLM_PACKAGES[chosen] in installed
+    # Only the chosen one is a runtime dependency; every one stays an extra.
+    others = {package for name, package in LLM_PACKAGES.items() if name != chosen}
+    assert installed.isdisjoint(others)
+    assert set(LLM_PACKAGES) <= pyproject["project"]["optional-dependencies"].keys()
+    assert "LLM_PROVIDER=extractive" in env_example  # offline by default, whatever the answer
+    assert f"# LLM_PROVIDER={chosen}" in env_example
+
+
 @pytest.mark.parametrize("combo", GIT_COMBINATIONS)
 def test_git_repository_has_one_clean_commit(
     rendered: Callable[[Combination], Path], combo: Combination

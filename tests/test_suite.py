@@ -50,10 +50,13 @@ def test_generated_project_passes_its_own_checks(
 ) -> None:
     project = rendered(combo)
 
-    for target in ("install", "lint", "typecheck", "test"):
+    outputs = {}
+    for target in ("install", "lint", "typecheck", "test", "eval"):
         result = make(project, uv, target)
         assert result.returncode == 0, f"make {target} failed:\n{result.stdout}\n{result.stderr}"
-    test_output = result.stdout
+        outputs[target] = result.stdout
+    assert "PASS" in outputs["eval"], "the evaluation gate prints its verdict per metric"
+    test_output = outputs["test"]
     assert " passed" in test_output
     assert " skipped" not in test_output, "every generated test must run here"
     assert " failed" not in test_output

@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from {{ cookiecutter.package_name }}.api.app import create_app
 from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
-from {{ cookiecutter.package_name }}.settings import Settings, VectorStoreName, get_settings
+from {{ cookiecutter.package_name }}.settings import LLMProvider, Settings, VectorStoreName, get_settings
+from tests.llm_stubs import StubLLM, stub_app
+from tests.servers import serve_in_thread
 
 if TYPE_CHECKING:
     from pgserver.postgres_server import PostgresServer
@@ -109,3 +112,33 @@ def sample_kb(knowledge_base: KnowledgeBase) -> KnowledgeBase:
         result = knowledge_base.ingest(path.name, path.read_bytes())
         assert result.status == "added", result
     return knowledge_base
+
+
+@pytest.fixture(scope="session")
+def _llm_stub_server() -> Iterator[StubLLM]:
+    stub = StubLLM()
+    with serve_in_thread(stub_app(stub)) as url:
+        stub.url = url
+        yield stub
+
+
+@pytest.fixture
+def llm_stub(_llm_stub_server: StubLLM, monkeypatch: pytest.MonkeyPatch) -> StubLLM:
+    """The local OpenAI/Anthropic/Ollama stand-in, with its log and failure modes reset."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # a developer's proxy must not intercept
+    _llm_stub_server.reset()
+    return _llm_stub_server
+
+
+def provider_settings(settings: Settings, provider: LLMProvider, stub: StubLLM) -> Settings:
+    """`settings` with LLM_PROVIDER set and the provider's base URL pointing at the stub."""
+    endpoints: dict[str, dict[str, object]] = {
+        "extractive": {},
+        "openai": {"openai_base_url": f"{stub.url}/v1", "openai_api_key": SecretStr("sk-test")},
+        "anthropic": {
+            "anthropic_base_url": stub.url,
+            "anthropic_api_key": SecretStr("sk-ant-test"),
+        },
+        "ollama": {"ollama_base_url": stub.url},
+    }
+    return settings.model_copy(update={"llm_provider": provider, **endpoints[provider]})

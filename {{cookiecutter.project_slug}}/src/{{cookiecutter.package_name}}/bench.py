@@ -13,7 +13,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +29,7 @@ from {{ cookiecutter.package_name }}.rag.embeddings import build_embeddings
 from {{ cookiecutter.package_name }}.rag.ingest import batched, document_id_for, load_version
 from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
 from {{ cookiecutter.package_name }}.rag.local_postgres import with_database
+from {{ cookiecutter.package_name }}.rag.scratch import scratch_settings
 from {{ cookiecutter.package_name }}.rag.stores import open_index
 from {{ cookiecutter.package_name }}.settings import Settings
 
@@ -66,7 +66,7 @@ def bench_ingest(settings: Settings, docs: Path, copies: int) -> dict[str, float
     chunks = [chunk for version in versions for chunk in version.chunks]
     embeddings = PrecomputedEmbeddings(build_embeddings(settings), [c.text for c in chunks])
 
-    with _fresh_data_dir(settings) as raw_settings:
+    with scratch_settings(settings, "bench-") as raw_settings:
         index = open_index(with_database(raw_settings), embeddings)
         started = time.perf_counter()
         for batch in batched(chunks, settings.ingest_batch_size):
@@ -74,12 +74,18 @@ def bench_ingest(settings: Settings, docs: Path, copies: int) -> dict[str, float
         raw_seconds = time.perf_counter() - started
         index.close()
 
-    with _fresh_data_dir(settings) as app_settings, KnowledgeBase(app_settings, embeddings) as kb:
+    with (
+        scratch_settings(settings, "bench-") as app_settings,
+        KnowledgeBase(app_settings, embeddings) as kb,
+    ):
         started = time.perf_counter()
         kb.ingestor.write(versions, DEFAULT_TENANT)
         write_seconds = time.perf_counter() - started
 
-    with _fresh_data_dir(settings) as app_settings, KnowledgeBase(app_settings, embeddings) as kb:
+    with (
+        scratch_settings(settings, "bench-") as app_settings,
+        KnowledgeBase(app_settings, embeddings) as kb,
+    ):
         started = time.perf_counter()
         kb.ingest_many(files)
         files_seconds = time.perf_counter() - started
@@ -92,21 +98,6 @@ def bench_ingest(settings: Settings, docs: Path, copies: int) -> dict[str, float
         "ratio": raw_seconds / write_seconds,
         "from_files_chunks_per_s": len(chunks) / files_seconds,
     }
-
-
-@contextmanager
-def _fresh_data_dir(settings: Settings) -> Iterator[Settings]:
-    """A throwaway DATA_DIR, so a benchmark never touches real data. Servers named in the
-    settings are not used: DATABASE_URL is dropped (pgvector then runs a private Postgres)."""
-    with tempfile.TemporaryDirectory(prefix="bench-") as directory:
-        yield settings.model_copy(
-            update={
-                "data_dir": Path(directory),
-                "database_url": None,
-                "chroma_host": None,
-                "qdrant_url": None,
-            }
-        )
 
 
 # --- search -------------------------------------------------------------------------------
@@ -168,7 +159,7 @@ def bench_search(
 ) -> dict[str, dict[str, LoadResult]]:
     import httpx2
 
-    with _fresh_data_dir(settings) as bench_settings:
+    with scratch_settings(settings, "bench-") as bench_settings:
         with KnowledgeBase(bench_settings) as kb:
             for source, data in corpus(docs, copies):
                 kb.ingest(source, data)

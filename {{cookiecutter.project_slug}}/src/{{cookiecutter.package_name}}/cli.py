@@ -13,6 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from {{ cookiecutter.package_name }} import __version__
+from {{ cookiecutter.package_name }}.llm import build_chat_model
+from {{ cookiecutter.package_name }}.rag.answer import Answerer, Citation, Scope, Sources, Token
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.rag.ingest import IngestResult, batched
 from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
@@ -31,6 +33,8 @@ bench_app = typer.Typer(
 )
 app.add_typer(bench_app, name="bench")
 SAMPLE_DOCS = Path("data/docs")
+GOLDEN_SET = Path("data/eval/golden.jsonl")
+EVAL_REPORT = Path("eval-report.json")
 INGEST_GROUP_FILES = 50
 console = Console()
 
@@ -191,6 +195,42 @@ def search(
     console.print(table)
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question to answer.")],
+    top_k: Annotated[
+        int | None, typer.Option("--top-k", "-k", help="Chunks given to the model.")
+    ] = None,
+) -> None:
+    """Answer a question from the documents: the answer as it is written, then its sources."""
+    settings = load_settings()
+    try:
+        model = build_chat_model(settings)
+    except KnowledgeBaseError as exc:
+        raise fail(str(exc)) from None
+    with knowledge_base() as kb:
+        answerer = Answerer(kb, model, settings)
+        citations: list[Citation] = []
+        try:
+            for event in answerer.stream(question, Scope(top_k=top_k)):
+                if isinstance(event, Token):
+                    console.print(event.text, end="", highlight=False, soft_wrap=True)
+                elif isinstance(event, Sources):
+                    citations = event.citations
+        except KnowledgeBaseError as exc:
+            console.print()
+            raise fail(str(exc)) from None
+    console.print()
+    if citations:
+        table = Table(title="Sources")
+        for column in ("#", "source", "page", "snippet"):
+            table.add_column(column)
+        for citation in citations:
+            page = str(citation.page) if citation.page else ""
+            table.add_row(str(citation.number), citation.source, page, citation.snippet)
+        console.print(table)
+
+
 @documents_app.command("list")
 def list_documents() -> None:
     """List the documents with their chunk counts and dates."""
@@ -258,3 +298,46 @@ def bench_search(
                 target,
             )
     console.print(table)
+
+
+@app.command("eval")
+def evaluate(
+    golden: Annotated[Path, typer.Option(help="Golden questions, JSON Lines.")] = GOLDEN_SET,
+    docs: Annotated[Path, typer.Option(help="Documents to index (throwaway data).")] = SAMPLE_DOCS,
+    k: Annotated[
+        int | None, typer.Option("--k", min=1, help="Hits scored per question (default: EVAL_K).")
+    ] = None,
+    report: Annotated[Path, typer.Option(help="Where to write the JSON report.")] = EVAL_REPORT,
+) -> None:
+    """Score retrieval and answer citations on a golden set (exit 1 below EVAL_MIN_*)."""
+    from {{ cookiecutter.package_name }}.eval.golden import EvalInputError, load_golden
+    from {{ cookiecutter.package_name }}.eval.report import print_result, write_report
+    from {{ cookiecutter.package_name }}.eval.run import evaluate as run_eval
+
+    settings = load_settings()
+    try:
+        cases = load_golden(golden)
+        if not docs.is_dir():
+            raise EvalInputError(f"documents directory {docs} not found")
+        files = [(source, file.read_bytes()) for file, source in collect_files([docs])]
+        model = build_chat_model(settings)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("Evaluating", total=len(cases))
+            result = run_eval(
+                settings,
+                cases,
+                files,
+                k or settings.eval_k,
+                model,
+                lambda _: progress.advance(task),
+            )
+    except EvalInputError as exc:
+        raise fail(str(exc), code=2) from None
+    except KnowledgeBaseError as exc:
+        raise fail(str(exc)) from None
+    print_result(console, result)
+    write_report(report, result, {"golden": str(golden), "docs": str(docs)})
+    console.print(f"Report: {report}", highlight=False)
+    if not result.passed:
+        raise typer.Exit(code=1)

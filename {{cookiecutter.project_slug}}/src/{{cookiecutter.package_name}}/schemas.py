@@ -92,7 +92,14 @@ class DeleteResponse(BaseModel):
     deleted_chunks: int
 
 
-class SearchRequest(BaseModel):
+class Filters(BaseModel):
+    """Which documents a request may draw on (default: all of the tenant's)."""
+
+    document_ids: list[str] | None = Field(default=None, description="Only these documents.")
+    sources: list[str] | None = Field(default=None, description="Only these file names.")
+
+
+class SearchRequest(Filters):
     """A question to search the knowledge base with."""
 
     model_config = {
@@ -103,8 +110,6 @@ class SearchRequest(BaseModel):
     top_k: int | None = Field(
         default=None, ge=1, description="Defaults to DEFAULT_TOP_K; capped at MAX_TOP_K."
     )
-    document_ids: list[str] | None = Field(default=None, description="Only search these documents.")
-    sources: list[str] | None = Field(default=None, description="Only search these file names.")
 
 
 class Citation(BaseModel):
@@ -130,3 +135,65 @@ class SearchResponse(BaseModel):
     query: str
     results: list[SearchHit]
     latency_ms: float
+
+
+# --- Answers ----------------------------------------------------------------------------------
+
+
+class QueryRequest(Filters):
+    """A question to answer from the knowledge base."""
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"question": "How long is the frame warranty?"}]}
+    }
+
+    question: str = Field(min_length=1, max_length=4000)
+    top_k: int | None = Field(
+        default=None, ge=1, le=50, description="Chunks given to the model; default ANSWER_TOP_K."
+    )
+
+
+class AnswerCitation(Citation):
+    """A source the answer cites; `number` is its [n] marker in the answer text."""
+
+    number: int = Field(examples=[1])
+    score: float = Field(description="Fused retrieval score of the chunk; higher is better.")
+
+
+class Usage(BaseModel):
+    """Tokens the model used, when the provider reports them (null for `extractive`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    total_tokens: int | None = None
+
+
+class QueryResponse(BaseModel):
+    answer: str = Field(examples=["The frame and fork are covered for 7 years [1]."])
+    citations: list[AnswerCitation]
+    model: str = Field(description="Who wrote the answer: the chat model, or `extractive`.")
+    usage: Usage
+    latency_ms: float
+
+
+class TokenEvent(BaseModel):
+    """SSE `token`: the next piece of the answer text."""
+
+    text: str
+
+
+class CitationsEvent(BaseModel):
+    """SSE `citations`: the sources, once the answer is complete."""
+
+    citations: list[AnswerCitation]
+
+
+class DoneEvent(BaseModel):
+    """SSE `done`: the last event of a successful answer."""
+
+    model: str
+    usage: Usage
+    latency_ms: float
+    first_token_ms: float | None = Field(description="Time to the first token event.")

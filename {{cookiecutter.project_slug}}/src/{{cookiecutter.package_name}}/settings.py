@@ -16,6 +16,7 @@ Environment = Literal["development", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 VectorStoreName = Literal["chroma", "qdrant", "pgvector"]
 EmbeddingsProvider = Literal["hashing", "openai", "ollama"]
+LLMProvider = Literal["extractive", "openai", "anthropic", "ollama"]
 
 MIB = 1024 * 1024
 
@@ -58,6 +59,27 @@ class Settings(BaseSettings):
     )
     ollama_base_url: str = "http://localhost:11434"
 
+    # --- Answers: which model writes them ---------------------------------------------------
+    llm_provider: LLMProvider = Field(
+        default="extractive",
+        description="extractive: no model, answers are quoted sentences (offline default).",
+    )
+    llm_model: str | None = Field(default=None, description="Unset: provider default.")
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_max_tokens: int = Field(default=1024, ge=1, le=200_000)
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = Field(default=None, description="Unset: api.anthropic.com.")
+    answer_top_k: int = Field(default=5, ge=1, le=50, description="chunks given to the model")
+    answer_min_similarity: float = Field(
+        default=0.12,
+        ge=0.0,
+        le=1.0,
+        description="Below this cosine similarity of the best chunk, the app says it does not "
+        "know instead of guessing. Tune it per embeddings model (`make eval` shows the effect).",
+    )
+
     # --- Ingestion and retrieval ------------------------------------------------------------
     chunk_size: int = Field(default=1000, ge=100, le=20_000, description="characters")
     chunk_overlap: int = Field(default=150, ge=0, le=5_000, description="characters")
@@ -66,6 +88,34 @@ class Settings(BaseSettings):
     max_files_per_upload: int = Field(default=20, ge=1)
     default_top_k: int = Field(default=5, ge=1)
     max_top_k: int = Field(default=20, ge=1)
+
+    # --- Evaluation gate (the `eval` command, `make eval`) --------------------------------
+    # The sample corpus scores hit@5 1.0, MRR 0.98, nDCG@5 0.98, citations 1.0 offline;
+    # the floors sit a little lower so one changed question does not fail the gate.
+    eval_k: int = Field(
+        default=5, ge=1, description="Hits per question scored by the `eval` command."
+    )
+    eval_min_hit_rate: float = Field(
+        default=0.95,
+        ge=0.0,
+        le=1.0,
+        description="Least share of questions whose document is in the top EVAL_K.",
+    )
+    eval_min_mrr: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="Least mean reciprocal rank of the golden document.",
+    )
+    eval_min_ndcg: float = Field(
+        default=0.9, ge=0.0, le=1.0, description="Least mean nDCG@EVAL_K of the golden document."
+    )
+    eval_min_citation_accuracy: float = Field(
+        default=0.95,
+        ge=0.0,
+        le=1.0,
+        description="Least share of answers citing the golden document.",
+    )
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -80,6 +130,8 @@ class Settings(BaseSettings):
             raise ValueError("CHUNK_OVERLAP must be smaller than CHUNK_SIZE")
         if self.default_top_k > self.max_top_k:
             raise ValueError("DEFAULT_TOP_K must not exceed MAX_TOP_K")
+        if self.eval_k > self.max_top_k:
+            raise ValueError("EVAL_K must not exceed MAX_TOP_K")
         return self
 
     @model_validator(mode="after")

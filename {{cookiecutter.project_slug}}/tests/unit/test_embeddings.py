@@ -6,17 +6,14 @@ import os
 import socket
 import subprocess
 import sys
-import threading
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-import uvicorn
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 
 from {{ cookiecutter.package_name }}.rag.embeddings import (
     HASHING_MODEL,
@@ -30,6 +27,7 @@ from {{ cookiecutter.package_name }}.rag.errors import (
     DependencyUnavailableError,
 )
 from {{ cookiecutter.package_name }}.settings import Settings
+from tests.servers import close_connections, serve_in_thread
 
 # --- hashing -------------------------------------------------------------------------------
 
@@ -144,9 +142,6 @@ def test_remote_signatures_name_the_model(
 # --- remote providers, against a local fake server -------------------------------------------
 
 
-CallNext = Callable[[Request], Awaitable[Response]]
-
-
 @dataclass
 class FakeServer:
     url: str
@@ -158,14 +153,7 @@ def fake_vector(text: str) -> list[float]:
 
 
 def fake_app(server: FakeServer) -> FastAPI:
-    app = FastAPI()
-
-    @app.middleware("http")
-    async def close_connections(request: Request, call_next: CallNext) -> Response:
-        # Clients here are never closed; kept-alive sockets would leak (ResourceWarning).
-        response = await call_next(request)
-        response.headers["connection"] = "close"
-        return response
+    app = close_connections(FastAPI())
 
     @app.post("/v1/embeddings")
     async def openai_embeddings(request: Request) -> dict[str, Any]:
@@ -193,24 +181,10 @@ def fake_app(server: FakeServer) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def fake_server() -> Iterator[FakeServer]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = FakeServer(url=f"http://127.0.0.1:{sock.getsockname()[1]}")
-    config = uvicorn.Config(
-        fake_app(server), log_level="warning", lifespan="off", ws="none", access_log=False
-    )
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uvicorn_server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the fake embeddings server did not start")
-        time.sleep(0.01)
-    yield server
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    server = FakeServer(url="")
+    with serve_in_thread(fake_app(server)) as url:
+        server.url = url
+        yield server
 
 
 @pytest.fixture

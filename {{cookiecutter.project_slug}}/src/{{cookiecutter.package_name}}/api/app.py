@@ -15,7 +15,9 @@ from {{ cookiecutter.package_name }}.api.readiness import (
     data_dir_check,
     knowledge_base_checks,
 )
-from {{ cookiecutter.package_name }}.api.routes import documents, health, search
+from {{ cookiecutter.package_name }}.api.routes import answers, documents, health, openai_compat, search
+from {{ cookiecutter.package_name }}.llm import build_chat_model
+from {{ cookiecutter.package_name }}.rag.answer import Answerer
 from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 
@@ -30,8 +32,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Opened once per process (it also creates DATA_DIR): stores keep connection
         # pools and, when embedded, file locks.
+        # The chat model first: a provider without its key or package stops startup
+        # before any store is opened.
+        model = build_chat_model(settings)
         with KnowledgeBase(settings) as kb:
             app.state.knowledge_base = kb
+            app.state.answerer = Answerer(kb, model, settings)
             if checks is None:
                 app.state.readiness_checks.update(knowledge_base_checks(kb))
             yield
@@ -56,6 +62,6 @@ def create_app(
     # Added last so it runs first: every later layer (and every error body) sees the id.
     app.add_middleware(RequestIdMiddleware)
 
-    for module in (health, documents, search):
+    for module in (health, documents, search, answers, openai_compat):
         app.include_router(module.router)
     return app

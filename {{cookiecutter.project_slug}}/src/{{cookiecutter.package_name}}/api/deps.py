@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from {{ cookiecutter.package_name }}.rag.answer import Answerer
 from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import Settings
 
@@ -20,6 +21,12 @@ def get_knowledge_base(request: Request) -> KnowledgeBase:
     return kb
 
 
+def get_answerer(request: Request) -> Answerer:
+    """The answerer (knowledge base + chat model) built at startup."""
+    answerer: Answerer = request.app.state.answerer
+    return answerer
+
+
 def get_tenant() -> str:
     """Who the request acts for. One tenant until authentication maps API keys to tenants;
     it never comes from the request body."""
@@ -29,3 +36,4 @@ def get_tenant() -> str:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 KnowledgeBaseDep = Annotated[KnowledgeBase, Depends(get_knowledge_base)]
 TenantDep = Annotated[str, Depends(get_tenant)]
+AnswererDep = Annotated[Answerer, Depends(get_answerer)]

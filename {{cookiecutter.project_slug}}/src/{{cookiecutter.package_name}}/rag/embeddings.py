@@ -70,7 +70,7 @@ class HashingEmbeddings(Embeddings):
         return vector
 
     def _vector(self, text: str) -> NDArray[np.float64]:
-        words = Counter(word for word in _WORD.findall(_normalise(text)) if word not in _STOP_WORDS)
+        words = Counter(content_words(text))
         if not words:
             return np.zeros(self.dimension)  # a zero vector, not NaN, for a blank text
         packed = [_word_features(word) for word in words]
@@ -90,6 +90,11 @@ class HashingEmbeddings(Embeddings):
         vector64 = vector.astype(np.float64, copy=False)  # it is; some numpy stubs say int
         norm = float(np.linalg.norm(vector64))
         return vector64 / norm if norm > 0 else vector64
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning: normalised, stop words dropped."""
+    return [word for word in _WORD.findall(_normalise(text)) if word not in _STOP_WORDS]
 
 
 def _normalise(text: str) -> str:

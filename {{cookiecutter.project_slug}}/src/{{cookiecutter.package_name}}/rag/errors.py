@@ -51,3 +51,9 @@ class DependencyUnavailableError(KnowledgeBaseError):
     """A store or provider did not answer (down, unreachable, or locked by another process)."""
 
     status_code = 503
+
+
+class LLMProviderError(KnowledgeBaseError):
+    """The chat model failed: unreachable, refused the request, or broke off mid-answer."""
+
+    status_code = 502
