@@ -7,8 +7,10 @@
 2. Record the answers in ``.cookiecutter.json`` so the project can be updated
    from the template later (cruft, or ``cookiecutter --replay-file``).
 3. ``uv lock`` when uv is installed, so the project ships a lock file.
-4. ``git init`` and a first commit when asked to.
-5. Print the two commands to run next.
+4. Format the code with the locked ruff: the template is formatted for the default
+   names, and a longer package name re-wraps imports.
+5. ``git init`` and a first commit when asked to.
+6. Print the two commands to run next.
 
 The steps are importable functions so the template's tests can call them.
 """
@@ -19,6 +21,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -109,6 +112,35 @@ def lock(project_dir: Path) -> str | None:
     return None
 
 
+def locked_version(lock_file: Path, package: str) -> str | None:
+    """The version of `package` pinned in a uv.lock file, if it is there."""
+    packages = tomllib.loads(lock_file.read_text()).get("package", [])
+    return next((p["version"] for p in packages if p.get("name") == package), None)
+
+
+def format_code(project_dir: Path) -> str | None:
+    """Sort imports and format with the project's own (locked) ruff, so that `make lint`
+    passes whatever the length of the names; return None on success, else a note."""
+    uv = shutil.which("uv")
+    lock_file = project_dir / "uv.lock"
+    if uv is None or not lock_file.exists():
+        return None  # `lock` has already said what to do
+    version = locked_version(lock_file, "ruff")
+    if version is None:
+        return None
+    ruff = [uv, "tool", "run", "--quiet", "--from", f"ruff=={version}", "ruff"]
+    for args in (
+        ["check", "--fix-only", "--select", "I", "--quiet", "."],
+        ["format", "--quiet", "."],
+    ):
+        result = subprocess.run(
+            [*ruff, *args], cwd=project_dir, capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            return f"ruff {args[0]} failed ({result.stderr.strip()[:200]}); run `make fmt`."
+    return None
+
+
 def init_git(project_dir: Path, answers: Mapping[str, object]) -> str | None:
     """Create a repository with one commit; return None on success, else a note."""
     git = shutil.which("git")
@@ -167,6 +199,7 @@ def finish(project_dir: Path, answers: Mapping[str, object]) -> list[str]:
     manifest_path.unlink()
     record_answers(project_dir, answers)
     notes = [note for note in [lock(project_dir)] if note]
+    notes += [note for note in [format_code(project_dir)] if note]
     if answers.get("init_git") == "yes":
         notes += [note for note in [init_git(project_dir, answers)] if note]
     return notes

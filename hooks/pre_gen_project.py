@@ -59,6 +59,10 @@ VERSION_RULE = re.compile(
 UNSAFE_TEXT = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
+MAX_NAME_CHARS = 50  # project_slug, package_name
+MAX_TITLE_CHARS = 80  # project_name
+
+
 class InvalidAnswer(ValueError):
     """An answer that breaks a rule; ``str()`` is the one line shown to the user."""
 
@@ -67,7 +71,14 @@ class InvalidAnswer(ValueError):
         self.key = key
 
 
+def check_length(key: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        # Longer names would push generated lines (imports, messages) past the line limit.
+        raise InvalidAnswer(key, value, f"must be at most {limit} characters (it has {len(value)})")
+
+
 def check_slug(value: str) -> None:
+    check_length("project_slug", value, MAX_NAME_CHARS)
     if not SLUG_RULE.match(value):
         raise InvalidAnswer(
             "project_slug",
@@ -78,6 +89,7 @@ def check_slug(value: str) -> None:
 
 
 def check_package_name(value: str) -> None:
+    check_length("package_name", value, MAX_NAME_CHARS)
     if not PACKAGE_RULE.match(value) or not value.isidentifier():
         raise InvalidAnswer(
             "package_name",
@@ -114,6 +126,8 @@ def check_text(key: str) -> Callable[[str], None]:
     def check(value: str) -> None:
         if not value.strip():
             raise InvalidAnswer(key, value, "must not be empty")
+        if key == "project_name":
+            check_length(key, value, MAX_TITLE_CHARS)
         if UNSAFE_TEXT.search(value):
             raise InvalidAnswer(
                 key, value, "must not contain double quotes, backslashes or control characters"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from tests.combinations import (
     pairwise,
     uncovered_pairs,
 )
+from tests.conftest import render
 from tests.expected import expected_files
 
 # What running tools leaves behind in a project: not part of what was generated.
@@ -160,3 +162,27 @@ def test_git_repository_has_one_clean_commit(
     assert git("log", "--format=%s").splitlines() == ["Initial commit from cookiecutter-ai-app"]
     assert git("branch", "--show-current").strip() == "main"
     assert git("status", "--porcelain") == "", "every generated file is committed, none ignored"
+
+
+def test_longest_names_allowed_still_pass_lint(tmp_path: Path) -> None:
+    """Names are written into imports, docstrings and messages: at the longest the hooks
+    allow, the project must still be ruff-clean (the post-gen hook re-formats it)."""
+    project = render(
+        tmp_path,
+        project_name="Customer Support Knowledge Assistant for Enterpris",  # slug: 50 chars
+        description="A very long description " * 6,
+        init_git="no",
+    )
+    package = project / "src" / "customer_support_knowledge_assistant_for_enterpris"
+
+    assert len(project.name) == 50
+    assert package.is_dir()
+    for check in (["format", "--check"], ["check"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *check, "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -137,7 +137,7 @@ def provider_settings(settings: Settings, provider: LLMProvider, stub: StubLLM) 
         "openai": {"openai_base_url": f"{stub.url}/v1", "openai_api_key": SecretStr("sk-test")},
         "anthropic": {
             "anthropic_base_url": stub.url,
-            "anthropic_api_key": SecretStr("sk-ant-test"),
+            "anthropic_api_key": SecretStr("test-anthropic"),
         },
         "ollama": {"ollama_base_url": stub.url},
     }

@@ -1,4 +1,4 @@
-"""Benchmarks that print figures: `{{ cookiecutter.project_slug }} bench ingest|search` (`make bench`).
+"""Benchmarks that print figures: the `bench ingest|search` commands (`make bench`).
 
 ingest: chunks/s through the whole ingest pipeline (registry, batching, idempotence) versus
         the store's own upsert of the same chunks, both with the embeddings computed

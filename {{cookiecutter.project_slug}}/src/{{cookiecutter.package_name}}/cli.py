@@ -1,4 +1,4 @@
-"""The `{{ cookiecutter.project_slug }}` command: serve the API, manage and search the knowledge base."""
+"""The command line: serve the API, ingest, ask, search, evaluate and benchmark."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+import {{ cookiecutter.package_name }}
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.llm import build_chat_model
 from {{ cookiecutter.package_name }}.rag.answer import Answerer, Citation, Scope, Sources, Token
@@ -22,7 +23,7 @@ from {{ cookiecutter.package_name }}.rag.loaders import SUPPORTED_SUFFIXES
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 
 app = typer.Typer(
-    help="{{ cookiecutter.project_name }}: {{ cookiecutter.description }}",
+    help={{ cookiecutter.package_name }}.__doc__,
     no_args_is_help=True,
     add_completion=False,
 )
@@ -184,7 +185,10 @@ def search(
     with knowledge_base() as kb:
         hits = kb.search(query, top_k=top_k)
     if not hits:
-        console.print("No results. Ingest documents first: `{{ cookiecutter.project_slug }} ingest PATH`.")
+        console.print(
+            "No results. Ingest documents first: "
+            "`{{ cookiecutter.project_slug }} ingest PATH`."
+        )
         return
     table = Table(title=f"Results for: {query}")
     for column in ("#", "source", "page", "score", "snippet"):

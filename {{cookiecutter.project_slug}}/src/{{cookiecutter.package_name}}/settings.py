@@ -22,7 +22,7 @@ MIB = 1024 * 1024
 
 
 class Settings(BaseSettings):
-    """Settings of {{ cookiecutter.project_name }}; each field is an environment variable."""
+    """The settings of the app; each field is an environment variable."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 

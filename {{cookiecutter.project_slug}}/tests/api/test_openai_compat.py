@@ -29,7 +29,7 @@ def base_url(settings: Settings) -> Iterator[str]:
 
 @pytest.fixture
 def client(base_url: str) -> Iterator[openai.OpenAI]:
-    with openai.OpenAI(base_url=base_url, api_key="unused", max_retries=0) as sdk:
+    with openai.OpenAI(base_url=base_url, api_key="sk-test", max_retries=0) as sdk:
         yield sdk
 
 
@@ -95,7 +95,7 @@ def test_unknown_model_and_missing_question_are_clear_errors(client: openai.Open
 
 
 def test_langchain_chat_openai_invokes_and_streams(base_url: str) -> None:
-    model = ChatOpenAI(model=MODEL_ID, base_url=base_url, api_key=SecretStr("unused"))
+    model = ChatOpenAI(model=MODEL_ID, base_url=base_url, api_key=SecretStr("sk-test"))
 
     reply = model.invoke(QUESTION)
     streamed = list(model.stream(QUESTION))

@@ -14,6 +14,7 @@ import pytest
 from {{ cookiecutter.package_name }}.settings import Settings
 
 ServerFactory = Callable[[dict[str, str]], str]
+COMMAND = "{{ cookiecutter.project_slug }}"
 
 
 def free_port() -> int:
@@ -49,9 +50,9 @@ def _start(
     extra_env: dict[str, str],
     processes: list["subprocess.Popen[bytes]"],
 ) -> str:
-    command = shutil.which("{{ cookiecutter.project_slug }}")
+    command = shutil.which(COMMAND)
     if command is None:
-        pytest.skip("the {{ cookiecutter.project_slug }} command is not installed (run `uv sync`)")
+        pytest.skip(f"the {COMMAND} command is not installed (run `uv sync`)")
     port = free_port()
     env = {
         **os.environ,

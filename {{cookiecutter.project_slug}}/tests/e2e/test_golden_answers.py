@@ -28,7 +28,7 @@ REQUIRED_SHARE = {"extractive": 1.0, "openai": 0.9}
 def provider_env(provider: str, stub: StubLLM) -> dict[str, str]:
     if provider == "extractive":
         return {"LLM_PROVIDER": "extractive"}
-    return {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": f"{stub.url}/v1", "OPENAI_API_KEY": "sk"}
+    return {"LLM_PROVIDER": "openai", "OPENAI_BASE_URL": f"{stub.url}/v1", "OPENAI_API_KEY": "sk-test"}
 
 
 def query(url: str, question: str) -> list[str]:
@@ -68,7 +68,7 @@ def test_golden_questions_cite_their_document_through_every_interface(
     files = [("files", (p.name, p.read_bytes())) for p in sorted(SAMPLE_DOCS.iterdir())]
     assert httpx2.post(f"{url}/v1/documents", files=files, timeout=60).status_code == 200
 
-    with openai.OpenAI(base_url=f"{url}/v1", api_key="unused", max_retries=0) as sdk:
+    with openai.OpenAI(base_url=f"{url}/v1", api_key="sk-test", max_retries=0) as sdk:
         flows: dict[str, Callable[[str], list[str]]] = {
             "query": lambda q: query(url, q),
             "query/stream": lambda q: query_stream(url, q),

@@ -58,7 +58,7 @@ def test_missing_provider_package_says_how_to_install_it(
         data_dir=tmp_path,
         llm_provider=provider,
         openai_api_key="sk-test",
-        anthropic_api_key="sk-ant-test",
+        anthropic_api_key="test-anthropic",
     )
 
     with pytest.raises(ConfigurationError, match=f"uv sync --extra {provider}"):
