@@ -129,9 +129,10 @@ def format_code(project_dir: Path) -> str | None:
     if version is None:
         return None
     ruff = [uv, "tool", "run", "--quiet", "--from", f"ruff=={version}", "ruff"]
+    # --no-cache: a fresh project should not start with a .ruff_cache directory.
     for args in (
-        ["check", "--fix-only", "--select", "I", "--quiet", "."],
-        ["format", "--quiet", "."],
+        ["check", "--fix-only", "--select", "I", "--quiet", "--no-cache", "."],
+        ["format", "--quiet", "--no-cache", "."],
     ):
         result = subprocess.run(
             [*ruff, *args], cwd=project_dir, capture_output=True, text=True, check=False
@@ -186,7 +187,8 @@ def next_steps(answers: Mapping[str, object], notes: list[str]) -> str:
     lines = [f"\nCreated {slug}.", *[f"note: {note}" for note in notes], "", "Next:"]
     lines += [
         f"  cd {slug}",
-        "  make run     # ingest the sample documents, start the API on http://127.0.0.1:8000",
+        "  make run     # ingest the sample documents, start the API on http://127.0.0.1:8000"
+        + (" and the UI on http://127.0.0.1:8501" if answers.get("include_ui") == "yes" else ""),
         "  make test    # run the project's own tests",
     ]
     return "\n".join(lines)

@@ -44,6 +44,8 @@ src/{package}/api/routes/answers.py
 src/{package}/api/routes/openai_compat.py
 src/{package}/api/openai_models.py
 src/{package}/llm.py
+src/{package}/feedback.py
+src/{package}/api/routes/feedback.py
 src/{package}/eval/__init__.py
 src/{package}/eval/golden.py
 src/{package}/eval/metrics.py
@@ -99,6 +101,8 @@ tests/servers.py
 tests/sse.py
 tests/api/test_answers.py
 tests/api/test_openai_compat.py
+tests/api/test_feedback.py
+tests/unit/test_feedback_cli.py
 tests/rag/test_answer.py
 tests/unit/test_llm.py
 tests/unit/test_prompts.py
@@ -106,6 +110,7 @@ tests/unit/test_extractive.py
 tests/unit/test_eval.py
 tests/unit/test_eval_metrics.py
 tests/unit/__init__.py
+tests/unit/conftest.py
 tests/unit/test_cli.py
 tests/unit/test_settings.py
 tests/unit/test_loaders.py
@@ -118,6 +123,22 @@ tests/unit/test_bench.py
 WHEN: dict[tuple[str, str], str] = {
     ("ci", "github"): ".github/workflows/ci.yml .github/dependabot.yml",
     ("ci", "gitlab"): ".gitlab-ci.yml",
+    ("include_ui", "yes"): """
+        src/{package}/ui/__init__.py
+        src/{package}/ui/app.py
+        src/{package}/ui/chat.py
+        src/{package}/ui/client.py
+        src/{package}/ui/documents.py
+        src/{package}/ui/errors.py
+        src/{package}/ui/sidebar.py
+        src/{package}/ui/state.py
+        tests/ui/__init__.py
+        tests/ui/conftest.py
+        tests/ui/test_client.py
+        tests/ui/test_chat_page.py
+        tests/ui/test_documents_page.py
+        tests/e2e/test_browser.py
+    """,
 }
 
 

@@ -47,8 +47,8 @@ def differing_files(left: Path, right: Path) -> list[str]:
 
 def test_interactive_prompts_derive_slug_and_package(tmp_path: Path) -> None:
     # Name, then Enter for slug/package/description/author/email/version, then 2 = Python 3.11,
-    # 2 = Apache-2.0, 2 = qdrant, 2 = anthropic, 3 = no CI, 2 = no git.
-    answers = "Support Bot\n" + "\n" * 6 + "2\n2\n2\n2\n3\n2\n"
+    # 2 = Apache-2.0, 2 = qdrant, 2 = anthropic, 2 = no UI, 3 = no CI, 2 = no git.
+    answers = "Support Bot\n" + "\n" * 6 + "2\n2\n2\n2\n2\n3\n2\n"
 
     result = cookiecutter_cli("-o", str(tmp_path), stdin=answers)
 
@@ -56,12 +56,21 @@ def test_interactive_prompts_derive_slug_and_package(tmp_path: Path) -> None:
     project = tmp_path / "support-bot"
     record = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
     assert record["package_name"] == "support_bot"
-    chosen = ("python_version", "license", "vector_store", "llm_provider", "ci", "init_git")
+    chosen = (
+        "python_version",
+        "license",
+        "vector_store",
+        "llm_provider",
+        "include_ui",
+        "ci",
+        "init_git",
+    )
     assert {k: record[k] for k in chosen} == {
         "python_version": "3.11",
         "license": "Apache-2.0",
         "vector_store": "qdrant",
         "llm_provider": "anthropic",
+        "include_ui": "no",
         "ci": "none",
         "init_git": "no",
     }

@@ -1,5 +1,10 @@
-"""The command line: serve the API, ingest, ask, search, evaluate and benchmark."""
+"""The command line: serve the API, ingest, ask, search, evaluate, benchmark, review feedback."""
 
+{% if cookiecutter.include_ui == "yes" -%}
+import os
+import subprocess
+import sys
+{% endif -%}
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,11 +19,12 @@ from rich.table import Table
 
 import {{ cookiecutter.package_name }}
 from {{ cookiecutter.package_name }} import __version__
+from {{ cookiecutter.package_name }}.feedback import CandidatesFileError, FeedbackStore, export_candidates
 from {{ cookiecutter.package_name }}.llm import build_chat_model
 from {{ cookiecutter.package_name }}.rag.answer import Answerer, Citation, Scope, Sources, Token
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.rag.ingest import IngestResult, batched
-from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
+from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
 from {{ cookiecutter.package_name }}.rag.loaders import SUPPORTED_SUFFIXES
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 
@@ -33,8 +39,14 @@ bench_app = typer.Typer(
     help="Benchmarks that print figures (throwaway data).", no_args_is_help=True
 )
 app.add_typer(bench_app, name="bench")
+feedback_app = typer.Typer(
+    help="Review answer feedback; turn thumbs-down answers into eval candidates.",
+    no_args_is_help=True,
+)
+app.add_typer(feedback_app, name="feedback")
 SAMPLE_DOCS = Path("data/docs")
 GOLDEN_SET = Path("data/eval/golden.jsonl")
+EVAL_CANDIDATES = Path("data/eval/candidates.jsonl")
 EVAL_REPORT = Path("eval-report.json")
 INGEST_GROUP_FILES = 50
 console = Console()
@@ -185,10 +197,7 @@ def search(
     with knowledge_base() as kb:
         hits = kb.search(query, top_k=top_k)
     if not hits:
-        console.print(
-            "No results. Ingest documents first: "
-            "`{{ cookiecutter.project_slug }} ingest PATH`."
-        )
+        console.print("No results. Ingest documents first (the `ingest` command, or `make ingest`).")
         return
     table = Table(title=f"Results for: {query}")
     for column in ("#", "source", "page", "score", "snippet"):
@@ -199,6 +208,40 @@ def search(
     console.print(table)
 
 
+{% if cookiecutter.include_ui == "yes" -%}
+@app.command()
+def ui(
+    port: Annotated[int | None, typer.Option(help="Port of the UI (default: UI_PORT).")] = None,
+    api_url: Annotated[
+        str | None, typer.Option(help="The API to talk to (default: UI_API_URL).")
+    ] = None,
+) -> None:
+    """Start the web UI (Streamlit); it talks to the API over HTTP."""
+    settings = load_settings()
+    script = Path(__file__).parent / "ui" / "app.py"
+    env = {**os.environ, "UI_API_URL": api_url or settings.ui_api_url}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port or settings.ui_port),
+        "--server.address",
+        settings.host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",  # no "Deploy" button or developer menu for users
+        "minimal",
+    ]
+    # Streamlit owns its process (signals, reloads); this command only sets it up.
+    raise typer.Exit(subprocess.call(command, env=env))  # noqa: S603 - our interpreter, our script
+
+
+{% endif -%}
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question to answer.")],
@@ -255,6 +298,53 @@ def delete_document(document_id: Annotated[str, typer.Argument(help="The documen
     with knowledge_base() as kb:
         removed = kb.delete(document_id)
     console.print(f"Deleted {document_id} ({removed} chunks).")
+
+
+@contextmanager
+def feedback_store() -> Iterator[FeedbackStore]:
+    """The feedback store, in the registry database the knowledge base opens (same settings)."""
+    with knowledge_base() as kb:
+        yield FeedbackStore(kb.registry.engine)
+
+
+@feedback_app.command("list")
+def list_feedback() -> None:
+    """List the feedback, oldest first (dates in UTC)."""
+    with feedback_store() as store:
+        records = store.list(tenant=DEFAULT_TENANT)
+    table = Table(title=f"{len(records)} feedback")
+    for column in ("rating", "question", "comment", "date"):
+        table.add_column(column)
+    for record in records:
+        style = "green" if record.rating == "up" else "red"
+        date = record.created_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(f"[{style}]{record.rating}[/]", record.question, record.comment or "", date)
+    console.print(table)
+
+
+@feedback_app.command("export")
+def export_feedback(
+    output: Annotated[
+        Path, typer.Option(help="The candidates file, JSON Lines (appended to).")
+    ] = EVAL_CANDIDATES,
+    golden: Annotated[
+        Path, typer.Option(help="Cases already moved here are not exported again.")
+    ] = GOLDEN_SET,
+) -> None:
+    """Append thumbs-down questions to the eval candidates (each once).
+
+    A human then fills in `source` and `answer` and moves the case into the golden set.
+    """
+    with feedback_store() as store:
+        records = store.list(tenant=DEFAULT_TENANT, rating="down")
+    try:
+        result = export_candidates(records, output, also_known=[golden])
+    except CandidatesFileError as exc:
+        raise fail(str(exc), code=2) from None
+    console.print(
+        f"{result.added} added to {output}, {result.already_there} already there.",
+        highlight=False,
+    )
 
 
 @bench_app.command("ingest")

@@ -197,3 +197,39 @@ class DoneEvent(BaseModel):
     usage: Usage
     latency_ms: float
     first_token_ms: float | None = Field(description="Time to the first token event.")
+
+
+# --- Feedback ---------------------------------------------------------------------------------
+
+Rating = Literal["up", "down"]
+
+
+class FeedbackRequest(BaseModel):
+    """A user's verdict on one answer, with what they saw (so it can become an eval case)."""
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "rating": "down",
+                    "comment": "It cited the wrong policy.",
+                    "question": "How long is the frame warranty?",
+                    "answer": "Two years [1].",
+                    "citation_ids": ["1b79dc39-1479-816c-b96b-d907420bdc29"],
+                }
+            ]
+        }
+    }
+
+    rating: Rating
+    comment: str | None = Field(default=None, max_length=2000)
+    question: str = Field(min_length=1, max_length=4000)
+    answer: str = Field(max_length=20_000)
+    citation_ids: list[str] = Field(default_factory=list, max_length=50)
+
+
+class FeedbackResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    created_at: datetime

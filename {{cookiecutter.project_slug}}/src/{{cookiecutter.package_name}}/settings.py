@@ -88,6 +88,15 @@ class Settings(BaseSettings):
     max_files_per_upload: int = Field(default=20, ge=1)
     default_top_k: int = Field(default=5, ge=1)
     max_top_k: int = Field(default=20, ge=1)
+{%- if cookiecutter.include_ui == "yes" %}
+
+    # --- User interface (Streamlit) ---------------------------------------------------------
+    ui_api_url: str = Field(
+        default="http://127.0.0.1:8000", description="The API the UI talks to (editable in it)."
+    )
+    ui_api_key: SecretStr | None = Field(default=None, description="Sent as a bearer token.")
+    ui_port: int = Field(default=8501, ge=1, le=65535)
+{%- endif %}
 
     # --- Evaluation gate (the `eval` command, `make eval`) --------------------------------
     # The sample corpus scores hit@5 1.0, MRR 0.98, nDCG@5 0.98, citations 1.0 offline;

@@ -5,7 +5,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
@@ -13,7 +13,6 @@ import pytest
 
 from {{ cookiecutter.package_name }}.settings import Settings
 
-ServerFactory = Callable[[dict[str, str]], str]
 COMMAND = "{{ cookiecutter.project_slug }}"
 
 
@@ -24,19 +23,30 @@ def free_port() -> int:
         return port
 
 
+class ServerFactory:
+    """Starts the `serve` command with the test's settings plus extra environment variables
+    (calling it returns the base URL); `stop()` ends them all, as the fixture does after."""
+
+    def __init__(self, tmp_path: Path, settings: Settings) -> None:
+        self.tmp_path = tmp_path
+        self.settings = settings
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def __call__(self, extra_env: dict[str, str]) -> str:
+        return _start(self.tmp_path, self.settings, extra_env, self.processes)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+            process.wait(timeout=10)
+        self.processes.clear()
+
+
 @pytest.fixture
 def start_server(tmp_path: Path, settings: Settings) -> Iterator[ServerFactory]:
-    """Starts the `serve` command with `settings` plus extra environment variables; yields a
-    function returning the base URL. The server is stopped after the test."""
-    processes: list[subprocess.Popen[bytes]] = []
-
-    def start(extra_env: dict[str, str]) -> str:
-        return _start(tmp_path, settings, extra_env, processes)
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
+    servers = ServerFactory(tmp_path, settings)
+    yield servers
+    servers.stop()
 
 
 @pytest.fixture

@@ -26,13 +26,8 @@ ROW_FIELDS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
-    """Point the CLI at the test's settings (eval must not touch DATA_DIR at all)."""
-    monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("VECTOR_STORE", settings.vector_store)
-    if settings.database_url:
-        monkeypatch.setenv("DATABASE_URL", settings.database_url)
+# The CLI reads the test's settings from the environment (eval must not touch DATA_DIR).
+pytestmark = pytest.mark.usefixtures("env")
 
 
 def run_eval(*args: str, golden: Path = GOLDEN_SET, docs: Path = SAMPLE_DOCS) -> Result:

@@ -15,7 +15,8 @@ from {{ cookiecutter.package_name }}.api.readiness import (
     data_dir_check,
     knowledge_base_checks,
 )
-from {{ cookiecutter.package_name }}.api.routes import answers, documents, health, openai_compat, search
+from {{ cookiecutter.package_name }}.api.routes import answers, documents, feedback, health, openai_compat, search
+from {{ cookiecutter.package_name }}.feedback import FeedbackStore
 from {{ cookiecutter.package_name }}.llm import build_chat_model
 from {{ cookiecutter.package_name }}.rag.answer import Answerer
 from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
@@ -38,6 +39,7 @@ def create_app(
         with KnowledgeBase(settings) as kb:
             app.state.knowledge_base = kb
             app.state.answerer = Answerer(kb, model, settings)
+            app.state.feedback = FeedbackStore(kb.registry.engine)
             if checks is None:
                 app.state.readiness_checks.update(knowledge_base_checks(kb))
             yield
@@ -62,6 +64,6 @@ def create_app(
     # Added last so it runs first: every later layer (and every error body) sees the id.
     app.add_middleware(RequestIdMiddleware)
 
-    for module in (health, documents, search, answers, openai_compat):
+    for module in (health, documents, search, answers, feedback, openai_compat):
         app.include_router(module.router)
     return app

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from {{ cookiecutter.package_name }}.feedback import FeedbackStore
 from {{ cookiecutter.package_name }}.rag.answer import Answerer
 from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import Settings
@@ -27,6 +28,12 @@ def get_answerer(request: Request) -> Answerer:
     return answerer
 
 
+def get_feedback_store(request: Request) -> FeedbackStore:
+    """The feedback store, on the knowledge base's registry database."""
+    store: FeedbackStore = request.app.state.feedback
+    return store
+
+
 def get_tenant() -> str:
     """Who the request acts for. One tenant until authentication maps API keys to tenants;
     it never comes from the request body."""
@@ -37,3 +44,4 @@ SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 KnowledgeBaseDep = Annotated[KnowledgeBase, Depends(get_knowledge_base)]
 TenantDep = Annotated[str, Depends(get_tenant)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
+FeedbackStoreDep = Annotated[FeedbackStore, Depends(get_feedback_store)]
