@@ -10,6 +10,7 @@ UV := $(or $(shell uv --version >/dev/null 2>&1 && command -v uv),$(BOOTSTRAP_UV
 PYTHON ?= python3
 DEMO_DIR ?= build/demo
 PORT ?= 8000
+UI_PORT ?= 8501
 # Pytest arguments, e.g. `make test ARGS="-k render"`; `-n auto` spreads tests over the cores.
 ARGS ?=
 
@@ -27,10 +28,10 @@ $(BOOTSTRAP_UV):
 	$(UV) sync --locked
 	@touch .venv
 
-demo: .venv ## Generate the default project into build/demo and start its API on PORT
+demo: .venv ## Generate the default project into build/demo; start its API on PORT, UI on UI_PORT
 	rm -rf $(DEMO_DIR)
 	$(UV) run cookiecutter . --no-input --output-dir $(DEMO_DIR)
-	cd $(DEMO_DIR)/ai-app && $(MAKE) run UV=$(abspath $(UV)) PORT=$(PORT)
+	cd $(DEMO_DIR)/ai-app && $(MAKE) run UV=$(abspath $(UV)) PORT=$(PORT) UI_PORT=$(UI_PORT)
 
 test: .venv lint ## Run every template test, the generated projects' suites included
 	$(UV) run pytest -n auto --dist loadgroup $(ARGS)

@@ -110,14 +110,14 @@ def free_port() -> int:
 
 @pytest.mark.slow
 def test_make_demo_generates_and_serves_the_default_project(tmp_path: Path) -> None:
-    """The README's first command: generate the default project and start its API."""
-    port = free_port()
+    """The README's first command: generate the default project, start its API and UI."""
+    port, ui_port = free_port(), free_port()
     env = {**os.environ, "DATA_DIR": str(tmp_path / "data")}
     env.pop("VIRTUAL_ENV", None)
     log = tmp_path / "demo.log"
     with log.open("w") as out:
         demo = subprocess.Popen(
-            ["make", "demo", f"DEMO_DIR={tmp_path / 'demo'}", f"PORT={port}"],
+            ["make", "demo", f"DEMO_DIR={tmp_path / 'demo'}", f"PORT={port}", f"UI_PORT={ui_port}"],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -127,22 +127,31 @@ def test_make_demo_generates_and_serves_the_default_project(tmp_path: Path) -> N
     try:
         body = wait_for_json(f"http://127.0.0.1:{port}/healthz", demo, log, seconds=300)
         assert body["status"] == "ok"
+        # The UI (Streamlit) answers its health check and talks to this API.
+        ui_health = wait_for(f"http://127.0.0.1:{ui_port}/_stcore/health", demo, log, seconds=120)
+        assert ui_health == b"ok"
     finally:
         os.killpg(demo.pid, signal.SIGTERM)
         demo.wait(timeout=30)
 
 
-def wait_for_json(
-    url: str, process: subprocess.Popen[bytes], log: Path, seconds: float
-) -> dict[str, object]:
+def wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> bytes:
+    """The body of the first successful GET of `url` while `process` runs."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"exited with {process.returncode}:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
-                body: dict[str, object] = json.load(response)
+                body: bytes = response.read()
                 return body
         except OSError:
             time.sleep(0.2)
     pytest.fail(f"{url} did not answer within {seconds} s:\n{log.read_text()}")
+
+
+def wait_for_json(
+    url: str, process: subprocess.Popen[bytes], log: Path, seconds: float
+) -> dict[str, object]:
+    body: dict[str, object] = json.loads(wait_for(url, process, log, seconds))
+    return body
