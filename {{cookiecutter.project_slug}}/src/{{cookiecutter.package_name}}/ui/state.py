@@ -13,7 +13,7 @@ from {{ cookiecutter.package_name }}.ui.client import ApiClient
 from {{ cookiecutter.package_name }}.ui.errors import ApiError
 
 API_URL = "api_url"
-API_KEY = "api_key"
+API_KEY = "api_key"  # pragma: allowlist secret (the name of a widget, not a key)
 TOP_K = "top_k"
 # QueryRequest.top_k is capped at 50 by the API, whatever MAX_TOP_K says.
 ANSWER_TOP_K_LIMIT = 50
