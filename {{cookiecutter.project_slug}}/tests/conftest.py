@@ -51,6 +51,14 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
     get_settings.cache_clear()
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment variables that point a command (CLI, server) at `settings`' data."""
+    env = {"DATA_DIR": str(settings.data_dir), "VECTOR_STORE": settings.vector_store}
+    if settings.database_url:
+        env["DATABASE_URL"] = settings.database_url
+    return env
+
+
 @pytest.fixture(scope="session")
 def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator["PostgresServer"]:
     """A real PostgreSQL + pgvector for the whole run (the `pgserver` package)."""

@@ -12,6 +12,7 @@ import httpx2
 import pytest
 
 from {{ cookiecutter.package_name }}.settings import Settings
+from tests.conftest import settings_env
 
 COMMAND = "{{ cookiecutter.project_slug }}"
 
@@ -64,14 +65,7 @@ def _start(
     if command is None:
         pytest.skip(f"the {COMMAND} command is not installed (run `uv sync`)")
     port = free_port()
-    env = {
-        **os.environ,
-        "DATA_DIR": str(settings.data_dir),
-        "VECTOR_STORE": settings.vector_store,
-        **extra_env,
-    }
-    if settings.database_url:
-        env["DATABASE_URL"] = settings.database_url
+    env = {**os.environ, **settings_env(settings), **extra_env}
     log = tmp_path / "server.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(  # noqa: S603 - our own console script

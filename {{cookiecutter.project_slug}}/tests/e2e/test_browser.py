@@ -16,7 +16,7 @@ import httpx2
 import pytest
 
 from {{ cookiecutter.package_name }}.settings import Settings
-from tests.conftest import SAMPLE_DOCS
+from tests.conftest import SAMPLE_DOCS, settings_env
 from tests.e2e.conftest import COMMAND, ServerFactory, free_port
 
 pytestmark = pytest.mark.e2e
@@ -140,12 +140,7 @@ def test_upload_ask_and_give_feedback_in_a_browser(
     candidates = tmp_path / "candidates.jsonl"
     exported = subprocess.run(  # noqa: S603 - our own console script
         [shutil.which(COMMAND) or COMMAND, "feedback", "export", "--output", str(candidates)],
-        env={
-            **os.environ,
-            "DATA_DIR": str(settings.data_dir),
-            "VECTOR_STORE": settings.vector_store,
-        }
-        | ({"DATABASE_URL": settings.database_url} if settings.database_url else {}),
+        env={**os.environ, **settings_env(settings)},
         capture_output=True,
         text=True,
         check=False,
