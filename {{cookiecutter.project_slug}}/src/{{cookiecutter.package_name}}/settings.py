@@ -88,6 +88,21 @@ class Settings(BaseSettings):
     max_files_per_upload: int = Field(default=20, ge=1)
     default_top_k: int = Field(default=5, ge=1)
     max_top_k: int = Field(default=20, ge=1)
+{%- if cookiecutter.include_agent == "yes" %}
+
+    # --- Agent: tools it may use, and the limits that keep a run bounded --------------------
+    agent_tools: Annotated[list[str], NoDecode] = Field(
+        default=["search_documents", "list_documents", "calculator", "current_time"],
+        description="The tools the agent may call (an allow-list; comma-separated in env).",
+    )
+    agent_max_steps: int = Field(
+        default=6, ge=1, le=50, description="Model calls per run before it is ended (`limit`)."
+    )
+    agent_tool_timeout_s: float = Field(default=20.0, gt=0, le=600)
+    agent_max_tool_output_chars: int = Field(
+        default=8000, ge=200, le=200_000, description="Longer tool results are cut."
+    )
+{%- endif %}
 {%- if cookiecutter.include_ui == "yes" %}
 
     # --- User interface (Streamlit) ---------------------------------------------------------
@@ -126,9 +141,9 @@ class Settings(BaseSettings):
         description="Least share of answers citing the golden document.",
     )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins"{% if cookiecutter.include_agent == "yes" %}, "agent_tools"{% endif %}, mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_lists(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value

@@ -1,13 +1,16 @@
 """The application factory: `create_app()` builds a fully wired FastAPI app."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from {{ cookiecutter.package_name }} import __version__
+{%- if cookiecutter.include_agent == "yes" %}
+from {{ cookiecutter.package_name }}.agent.runner import open_agent
+{%- endif %}
 from {{ cookiecutter.package_name }}.api.errors import install_error_handlers
 from {{ cookiecutter.package_name }}.api.middleware import RequestIdMiddleware
 from {{ cookiecutter.package_name }}.api.readiness import (
@@ -15,7 +18,17 @@ from {{ cookiecutter.package_name }}.api.readiness import (
     data_dir_check,
     knowledge_base_checks,
 )
-from {{ cookiecutter.package_name }}.api.routes import answers, documents, feedback, health, openai_compat, search
+from {{ cookiecutter.package_name }}.api.routes import (
+{%- if cookiecutter.include_agent == "yes" %}
+    agent,
+{%- endif %}
+    answers,
+    documents,
+    feedback,
+    health,
+    openai_compat,
+    search,
+)
 from {{ cookiecutter.package_name }}.feedback import FeedbackStore
 from {{ cookiecutter.package_name }}.llm import build_chat_model
 from {{ cookiecutter.package_name }}.rag.answer import Answerer
@@ -36,10 +49,14 @@ def create_app(
         # The chat model first: a provider without its key or package stops startup
         # before any store is opened.
         model = build_chat_model(settings)
-        with KnowledgeBase(settings) as kb:
+        async with AsyncExitStack() as stack:
+            kb = stack.enter_context(KnowledgeBase(settings))
             app.state.knowledge_base = kb
             app.state.answerer = Answerer(kb, model, settings)
             app.state.feedback = FeedbackStore(kb.registry.engine)
+{%- if cookiecutter.include_agent == "yes" %}
+            app.state.agent = await stack.enter_async_context(open_agent(app.state.answerer, model))
+{%- endif %}
             if checks is None:
                 app.state.readiness_checks.update(knowledge_base_checks(kb))
             yield
@@ -66,4 +83,7 @@ def create_app(
 
     for module in (health, documents, search, answers, feedback, openai_compat):
         app.include_router(module.router)
+{%- if cookiecutter.include_agent == "yes" %}
+    app.include_router(agent.router)
+{%- endif %}
     return app

@@ -4,6 +4,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+{%- if cookiecutter.include_agent == "yes" %}
+
+from {{ cookiecutter.package_name }}.agent.runner import AgentRunner
+{%- endif %}
 from {{ cookiecutter.package_name }}.feedback import FeedbackStore
 from {{ cookiecutter.package_name }}.rag.answer import Answerer
 from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
@@ -34,6 +38,16 @@ def get_feedback_store(request: Request) -> FeedbackStore:
     return store
 
 
+{%- if cookiecutter.include_agent == "yes" %}
+
+
+def get_agent_runner(request: Request) -> AgentRunner:
+    """The agent and its thread store, opened at startup."""
+    runner: AgentRunner = request.app.state.agent
+    return runner
+{%- endif %}
+
+
 def get_tenant() -> str:
     """Who the request acts for. One tenant until authentication maps API keys to tenants;
     it never comes from the request body."""
@@ -45,3 +59,6 @@ KnowledgeBaseDep = Annotated[KnowledgeBase, Depends(get_knowledge_base)]
 TenantDep = Annotated[str, Depends(get_tenant)]
 AnswererDep = Annotated[Answerer, Depends(get_answerer)]
 FeedbackStoreDep = Annotated[FeedbackStore, Depends(get_feedback_store)]
+{%- if cookiecutter.include_agent == "yes" %}
+AgentRunnerDep = Annotated[AgentRunner, Depends(get_agent_runner)]
+{%- endif %}

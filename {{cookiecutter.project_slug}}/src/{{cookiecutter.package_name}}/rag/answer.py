@@ -167,11 +167,8 @@ class Answerer:
         return result
 
     def _extractive(self, question: str, hits: Sequence[SearchHit]) -> tuple[str, list[Citation]]:
-        sentences = extractive.select_sentences(question, hits)
-        if not sentences:
-            return NOT_FOUND, []
-        text = " ".join(f"{s.text} [{s.hit + 1}]" for s in sentences)
-        return text, cite(hits, [s.hit + 1 for s in sentences])
+        text, numbers = extractive.quote(question, hits, range(1, len(hits) + 1))
+        return (text, cite(hits, numbers)) if text else (NOT_FOUND, [])
 
     def _generate(
         self, model: BaseChatModel, question: str, hits: Sequence[SearchHit]

@@ -122,3 +122,11 @@ def select_sentences(question: str, hits: Sequence[SearchHit]) -> list[Sentence]
         floor = scores[best[0]] * RUNNER_UP_SHARE
         best = [i for i in best if scores[i] >= floor]
     return sorted((sentences[i] for i in best), key=lambda s: (s.hit, s.position))
+
+
+def quote(question: str, hits: Sequence[SearchHit], numbers: Sequence[int]) -> tuple[str, list[int]]:
+    """The answer: the best sentences, each followed by its source's [n] marker (`numbers[i]`
+    is hit i's number); and the numbers cited. Empty when no sentence is good enough."""
+    sentences = select_sentences(question, hits)
+    text = " ".join(f"{s.text} [{numbers[s.hit]}]" for s in sentences)
+    return text, [numbers[s.hit] for s in sentences]

@@ -1,0 +1,1 @@
+"""A bounded, tool-using agent (LangChain `create_agent`) with persisted threads."""

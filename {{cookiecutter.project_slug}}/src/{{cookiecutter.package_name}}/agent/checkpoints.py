@@ -1,0 +1,44 @@
+"""Where threads are kept: a LangGraph checkpointer on the app's database.
+
+Postgres when the app has one (DATABASE_URL, or the local pgvector server), so API
+replicas share conversations; otherwise SQLite under DATA_DIR. Both survive restarts.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from {{ cookiecutter.package_name }}.rag.errors import ConfigurationError
+from {{ cookiecutter.package_name }}.settings import Settings
+
+SQLITE_FILE = "agent-threads.db"
+
+
+def _libpq_url(url: str) -> str:
+    """psycopg wants the plain URL; SQLAlchemy-style driver names are dropped."""
+    scheme, _, rest = url.partition("://")
+    return f"postgresql://{rest}" if scheme.startswith("postgres") else url
+
+
+@asynccontextmanager
+async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[Any]]:
+    """The open checkpointer, its tables created if missing; closed on exit."""
+    if settings.database_url:
+        try:
+            from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+        except ImportError as error:
+            raise ConfigurationError(
+                "Agent threads in DATABASE_URL need `uv sync --extra pgvector`"
+            ) from error
+        async with AsyncPostgresSaver.from_conn_string(_libpq_url(settings.database_url)) as saver:
+            await saver.setup()
+            yield saver
+    else:
+        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+        path = settings.data_dir / SQLITE_FILE
+        async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
+            await saver.setup()
+            yield saver
