@@ -67,19 +67,53 @@ class Engine:
     def image_bytes(self, tag: str) -> int:
         return int(self.must("image", "inspect", "--format", "{{.Size}}", tag).strip())
 
-    def run(self, tag: str, name: str, port: int) -> str:
-        """Start the image detached; returns the base URL of its API."""
+    def run(
+        self,
+        tag: str,
+        name: str,
+        port: int,
+        *,
+        ui_of: str | None = None,
+        network: str | None = None,
+    ) -> str:
+        """Start an API image, or a UI image talking to the API at `ui_of`, detached; returns
+        its base URL on the host. `network` (docker only) lets the containers reach each other
+        by name, as under compose: the API is `api` there."""
+        env: dict[str, str] = {}
+        command: list[str] = []
         if self.host_network:
-            # No port mapping on the host network: the image's default command, on a free port
-            # (PORT tells the HEALTHCHECK, like the app, where it listens).
-            command = ["ai-app", "serve", "--host", "127.0.0.1", "--port", str(port)]
-            self.must(
-                "run", "--detach", *self.run_flags, "--name", name, "--env", f"PORT={port}",
-                tag, *command,
-            )  # fmt: skip
+            # No port mappings on the host network: each listens on 127.0.0.1 and a free port,
+            # through the same variables its image's HEALTHCHECK reads.
+            if ui_of is None:
+                env["PORT"] = str(port)
+                command = ["ai-app", "serve", "--host", "127.0.0.1", "--port", str(port)]
+            else:
+                env |= {"STREAMLIT_SERVER_ADDRESS": "127.0.0.1", "STREAMLIT_SERVER_PORT": str(port)}
+                env["UI_API_URL"] = ui_of
+            flags = list(self.run_flags)
         else:
-            self.must("run", "--detach", "--name", name, "--publish", f"127.0.0.1:{port}:8000", tag)
+            inside = 8000 if ui_of is None else 8501
+            flags = [*self.run_flags, "--publish", f"127.0.0.1:{port}:{inside}"]
+            if network:
+                flags += ["--network", network]
+                if ui_of is None:
+                    flags += ["--network-alias", "api"]
+            if ui_of is not None:
+                env["UI_API_URL"] = "http://api:8000"  # the image's default, kept explicit
+        env_flags = [f"--env={key}={value}" for key, value in env.items()]
+        self.must("run", "--detach", *flags, *env_flags, "--name", name, tag, *command)
         return f"http://127.0.0.1:{port}"
+
+    def network(self, name: str) -> str | None:
+        """A network of its own for a test's containers (None on the host network)."""
+        if self.host_network:
+            return None
+        self.must("network", "create", name, timeout=120)
+        return name
+
+    def remove_network(self, name: str | None) -> None:
+        if name is not None:
+            self.cmd("network", "rm", name, timeout=120)
 
     def running(self, name: str) -> bool:
         result = self.cmd("inspect", "--format", "{{.State.Running}}", name, timeout=60)

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from tests.combinations import ROOT, Combination, as_params, defaults, pairwise
-from tests.containers import container_engine, free_port, wait_for_http
+from tests.containers import Engine, container_engine, free_port, wait_for_http
 
 COMBINATIONS = as_params(pairwise())
 TOOLS = Path(sys.executable).parent
@@ -52,8 +52,15 @@ def test_dockerfile_passes_hadolint(
     assert result.returncode == 0, result.stdout + result.stderr
     text = (project / "Dockerfile").read_text()
     assert "FROM ghcr.io/astral-sh/uv:0.13.9 AS uv" in text, "uv is pinned"
-    assert f"FROM python:{combo['python_version']}-slim AS api" in text
+    api_stage = text.index(f"FROM python:{combo['python_version']}-slim AS api")
     assert 'CMD ["ai-app", "serve", "--host", "0.0.0.0", "--port", "8000"]' in text
+    ui_stage = text.find(f"FROM python:{combo['python_version']}-slim AS ui")
+    if combo["include_ui"] == "yes":
+        assert 0 < ui_stage < api_stage, "the API stays the last stage: a plain build is the API"
+        assert "/_stcore/health" in text
+    else:
+        assert ui_stage == -1
+        assert "streamlit" not in text
 
 
 @pytest.mark.parametrize("combo", COMBINATIONS)
@@ -72,7 +79,8 @@ def test_compose_file_matches_the_compose_spec(
     store_service = {"chroma": None, "qdrant": "qdrant", "pgvector": "postgres"}[
         combo["vector_store"]
     ]
-    assert set(services) == {"api", "ollama"} | ({store_service} - {None})
+    ui_service = "ui" if combo["include_ui"] == "yes" else None
+    assert set(services) == {"api", "ollama"} | ({store_service, ui_service} - {None})
     api = services["api"]
     assert api["build"]["target"] == "api"
     assert api["env_file"] == [{"path": ".env", "required": False}]
@@ -85,6 +93,12 @@ def test_compose_file_matches_the_compose_spec(
         assert f"{store_service}:" in api["environment"][url], "the API uses the service"
     else:
         assert "depends_on" not in api
+    if ui_service:
+        ui = services["ui"]
+        assert ui["build"]["target"] == "ui"
+        assert ui["environment"]["UI_API_URL"] == "http://api:8000"
+        assert ui["depends_on"] == {"api": {"condition": "service_healthy"}}
+        assert "/_stcore/health" in " ".join(ui["healthcheck"]["test"])
 
 
 @pytest.mark.parametrize("combo", COMBINATIONS)
@@ -182,35 +196,80 @@ def test_pre_commit_passes_on_a_fresh_project(
 # ---- the real container ----------------------------------------------------------------------
 
 CONTAINER_COMBINATIONS = as_params([defaults(), {**defaults(), "vector_store": "qdrant"}])
+# Never in the UI image (no vector store, no model or API stack), nor the UI stack in the API's.
+NOT_IN_UI = {
+    "bm25s", "chromadb", "fastapi", "grpcio", "langchain-core", "lxml", "onnxruntime", "openai",
+    "psycopg", "pypdf", "qdrant-client", "sqlalchemy", "tiktoken", "tokenizers", "torch",
+}  # fmt: skip
+NOT_IN_API = {"altair", "pandas", "pyarrow", "pydeck", "streamlit"}
+LIST_DISTRIBUTIONS = "import importlib.metadata as m; print(*(d.name for d in m.distributions()))"
+# Run in the API image: every module of the package outside the UI imports with the image's
+# (pruned) dependencies, not only the ones the HTTP checks below reach.
+IMPORT_ALL = """
+import importlib, pkgutil, ai_app
+for module in pkgutil.walk_packages(ai_app.__path__, "ai_app."):
+    if not module.name.startswith(("ai_app.ui", "ai_app.__main__")):
+        importlib.import_module(module.name)
+"""
+# Run in the UI image: Streamlit's headless test runner executes the app script once, against
+# the API it was started with (UI_API_URL): imports, settings and the API's readiness answer.
+RUN_UI_SCRIPT = """
+import sys
+from streamlit.testing.v1 import AppTest
+app = AppTest.from_file(sys.argv[1], default_timeout=60).run()
+problems = [e.value for e in app.exception] + [e.value for e in app.error]
+assert not problems, problems
+"""
+
+
+def distributions(engine: Engine, name: str) -> set[str]:
+    """The names of the Python distributions installed in a running container."""
+    listing = engine.exec(name, "python", "-c", LIST_DISTRIBUTIONS)
+    return {line.lower().replace("_", "-") for line in listing.split()}
+
+
+def timed_builds(engine: Engine, project: Path, tag: str, target: str) -> tuple[float, float]:
+    """The first build in this run (cold on a fresh machine), then again with everything cached."""
+    started = time.monotonic()
+    engine.build(project, tag, target=target)
+    first = time.monotonic() - started
+    started = time.monotonic()
+    engine.build(project, tag, target=target)
+    return round(first, 1), round(time.monotonic() - started, 1)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("combo", CONTAINER_COMBINATIONS)
-def test_api_image_builds_runs_and_answers(
+def test_images_build_run_and_answer(
     rendered: Callable[[Combination], Path], combo: Combination
 ) -> None:
+    """The API image (and, for the default project, the UI image) built, run and used."""
     engine = container_engine(combo["python_version"])
     project = rendered(combo)
-    tag = f"localhost/ai-app-api-test:{combo['vector_store']}"
-    figures: dict[str, float | str] = {"store": combo["vector_store"], "engine": engine.name}
+    with_ui = combo == defaults() and combo["include_ui"] == "yes"
+    store = combo["vector_store"]
+    tag = f"localhost/ai-app-api-test:{store}"
+    figures: dict[str, float | str] = {"store": store, "engine": engine.name}
 
-    started = time.monotonic()
-    engine.build(project, tag, target="api")
-    figures["build_s"] = round(time.monotonic() - started, 1)
-    started = time.monotonic()
-    engine.build(project, tag, target="api")  # everything cached: the edit-build loop
-    figures["rebuild_s"] = round(time.monotonic() - started, 1)
+    figures["build_s"], figures["rebuild_s"] = timed_builds(engine, project, tag, "api")
     figures["image_mb"] = round(engine.image_bytes(tag) / 1e6)
+    if with_ui:
+        ui_tag = f"localhost/ai-app-ui-test:{store}"
+        figures["ui_build_s"], figures["ui_rebuild_s"] = timed_builds(engine, project, ui_tag, "ui")
+        figures["ui_image_mb"] = round(engine.image_bytes(ui_tag) / 1e6)
 
-    name = f"ai-app-test-{uuid.uuid4().hex[:8]}"
-    port = free_port()
+    suffix = uuid.uuid4().hex[:8]
+    name, ui_name = f"ai-app-test-{suffix}", f"ai-app-ui-test-{suffix}"
+    network = engine.network(f"ai-app-test-{suffix}") if with_ui else None
     started = time.monotonic()
-    base = engine.run(tag, name, port)
+    base = engine.run(tag, name, free_port(), network=network)
     try:
         wait_for_http(f"{base}/healthz", timeout=120, alive=lambda: engine.running(name))
         figures["start_to_healthy_s"] = round(time.monotonic() - started, 2)
         assert engine.healthcheck(name), "the image's own HEALTHCHECK passes"
         assert engine.exec(name, "id", "-u").strip() != "0", "the API does not run as root"
+        assert not distributions(engine, name) & NOT_IN_API, "the API image has no UI stack"
+        engine.exec(name, "python", "-c", IMPORT_ALL)
 
         assert "ingest" in engine.exec(name, "ai-app", "--help"), "the CLI is in the image"
         # The image carries the sample corpus; upload it over HTTP (a second process may not
@@ -223,14 +282,39 @@ def test_api_image_builds_runs_and_answers(
         assert answer["results"][0]["source"] == "notes.md", answer
         answer = post_json(f"{base}/v1/search", {"query": "How long is the frame warranty?"})
         assert answer["results"][0]["source"] == "warranty.md", answer
+
+        if with_ui:
+            started = time.monotonic()
+            ui = engine.run(ui_tag, ui_name, free_port(), ui_of=base, network=network)
+            wait_for_http(
+                f"{ui}/_stcore/health", timeout=120, alive=lambda: engine.running(ui_name)
+            )
+            figures["ui_start_to_healthy_s"] = round(time.monotonic() - started, 2)
+            assert engine.healthcheck(ui_name), "the UI image's own HEALTHCHECK passes"
+            assert engine.exec(ui_name, "id", "-u").strip() != "0", "the UI does not run as root"
+            with urllib.request.urlopen(f"{ui}/", timeout=10) as response:
+                assert response.status == 200
+                assert b'id="root"' in response.read(), "Streamlit's page"
+            heavy = distributions(engine, ui_name) & NOT_IN_UI
+            assert not heavy, f"the UI image carries {heavy}"
+            assert "langchain" not in " ".join(distributions(engine, ui_name))
+            script = "/app/.venv/lib/python{}/site-packages/ai_app/ui/app.py"
+            engine.exec(
+                ui_name, "python", "-c", RUN_UI_SCRIPT, script.format(combo["python_version"])
+            )
     except BaseException:
         print(engine.logs(name))
+        if with_ui:
+            print(engine.logs(ui_name))
         raise
     finally:
+        if with_ui:
+            engine.remove(ui_name)
         engine.remove(name)
+        engine.remove_network(network)
     # Printed with `-rA`, and kept in build/ (git-ignored) for the figures in docs and notes.
     print(f"\ncontainer figures: {json.dumps(figures)}")
-    out = ROOT / "build" / f"container-figures-{combo['vector_store']}.json"
+    out = ROOT / "build" / f"container-figures-{store}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(figures, indent=2) + "\n")
 
