@@ -139,6 +139,37 @@ WHEN: dict[tuple[str, str], str] = {
         tests/ui/test_documents_page.py
         tests/e2e/test_browser.py
     """,
+    ("include_agent", "yes"): """
+        docs/adding-a-tool.md
+        src/{package}/agent/__init__.py
+        src/{package}/agent/checkpoints.py
+        src/{package}/agent/context.py
+        src/{package}/agent/graph.py
+        src/{package}/agent/limits.py
+        src/{package}/agent/offline.py
+        src/{package}/agent/runner.py
+        src/{package}/agent/schemas.py
+        src/{package}/agent/threads.py
+        src/{package}/agent/tools/__init__.py
+        src/{package}/agent/tools/calculator.py
+        src/{package}/agent/tools/current_time.py
+        src/{package}/agent/tools/list_documents.py
+        src/{package}/agent/tools/search_documents.py
+        src/{package}/api/routes/agent.py
+        tests/agent/__init__.py
+        tests/agent/conftest.py
+        tests/agent/test_loop.py
+        tests/agent/test_offline_runs.py
+        tests/agent/test_tools.py
+    """,
+}
+
+# Files present only when every one of several answers was given.
+WHEN_ALL: dict[tuple[tuple[str, str], ...], str] = {
+    (("include_ui", "yes"), ("include_agent", "yes")): """
+        src/{package}/ui/agent.py
+        tests/ui/test_agent_page.py
+    """,
 }
 
 
@@ -146,5 +177,8 @@ def expected_files(answers: Mapping[str, str], package: str) -> set[str]:
     lines = ALWAYS.split()
     for (question, answer), files in WHEN.items():
         if answers.get(question) == answer:
+            lines += files.split()
+    for required, files in WHEN_ALL.items():
+        if all(answers.get(question) == answer for question, answer in required):
             lines += files.split()
     return {line.format(package=package) for line in lines}

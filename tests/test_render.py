@@ -148,6 +148,25 @@ def test_llm_provider_decides_the_installed_integration(
     assert f"# LLM_PROVIDER={chosen}" in env_example
 
 
+AGENT_PACKAGES = {"langchain", "langgraph", "langgraph-checkpoint-sqlite"}
+
+
+@pytest.mark.parametrize("combo", COMBINATIONS)
+def test_include_agent_decides_the_agent_code_and_dependencies(
+    rendered: Callable[[Combination], Path], combo: Combination
+) -> None:
+    project = rendered(combo)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    installed = {dep.split(">")[0] for dep in pyproject["project"]["dependencies"]}
+    sources = "\n".join(path.read_text() for path in (project / "src").rglob("*.py"))
+    wanted = combo["include_agent"] == "yes"
+
+    assert AGENT_PACKAGES <= installed if wanted else AGENT_PACKAGES.isdisjoint(installed)
+    assert ("/agent/runs" in sources) == wanted
+    assert ("AGENT_MAX_STEPS" in (project / ".env.example").read_text()) == wanted
+    assert ("langgraph" in sources) == wanted
+
+
 @pytest.mark.parametrize("combo", GIT_COMBINATIONS)
 def test_git_repository_has_one_clean_commit(
     rendered: Callable[[Combination], Path], combo: Combination

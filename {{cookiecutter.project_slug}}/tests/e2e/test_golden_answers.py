@@ -45,6 +45,16 @@ def query_stream(url: str, question: str) -> list[str]:
     return [c["source"] for c in events[-2][1]["citations"]]
 
 
+{%- if cookiecutter.include_agent == "yes" %}
+
+
+def agent_run(url: str, question: str) -> list[str]:
+    body = httpx2.post(f"{url}/v1/agent/runs", json={"message": question}, timeout=60).json()
+    assert [step["tool"] for step in body["steps"]] == ["search_documents"], body["steps"]
+    return [c["source"] for c in body["citations"]]
+{%- endif %}
+
+
 def completion(sdk: openai.OpenAI, question: str) -> list[str]:
     reply = sdk.chat.completions.create(
         model=MODEL_ID, messages=[{"role": "user", "content": question}]
@@ -75,6 +85,10 @@ def test_golden_questions_cite_their_document_through_every_interface(
             "chat/completions": lambda q: completion(sdk, q),
             "chat/completions stream": lambda q: completion_stream(sdk, q),
         }
+{%- if cookiecutter.include_agent == "yes" %}
+        if provider == "extractive":  # the stub model answers without calling tools
+            flows["agent/runs"] = lambda q: agent_run(url, q)
+{%- endif %}
         for name, ask in flows.items():
             cited = [case["source"] in ask(case["question"]) for case in GOLDEN]
             share = sum(cited) / len(cited)
