@@ -11,6 +11,14 @@ from typing import Any
 import httpx2
 import pytest
 
+{% if cookiecutter.include_agent == "yes" -%}
+from {{ cookiecutter.package_name }}.agent.schemas import (
+    AgentDoneEvent,
+    AgentRunResponse,
+    AgentStep,
+    StepStarted,
+)
+{% endif -%}
 from {{ cookiecutter.package_name }}.schemas import CitationsEvent, DoneEvent, FeedbackRequest, TokenEvent
 from {{ cookiecutter.package_name }}.ui.client import ApiClient, ApiError
 from tests.conftest import SAMPLE_DOCS
@@ -186,18 +194,121 @@ def test_stream_skips_events_it_does_not_know() -> None:
     assert [type(event) for event in events] == [TokenEvent, DoneEvent]
 
 
-UI_MODULES = ("client", "state", "sidebar", "chat", "documents")
+UI_MODULES = ("client", "state", "sidebar", "citations", "chat", "documents"{% if cookiecutter.include_agent == "yes" %}, "agent"{% endif %})
+# Besides the UI itself: the package, its HTTP contracts and its settings.
+ALLOWED = ("", ".schemas", ".settings"{% if cookiecutter.include_agent == "yes" %}, ".agent", ".agent.schemas"{% endif %})
 
 
 def test_the_ui_does_not_import_the_server_code() -> None:
-    """The UI ships without the RAG stack (its own slim image): schemas and settings only."""
+    """The UI ships without the RAG stack and the agent (its own slim image): contracts and
+    settings only."""
     package = "{{ cookiecutter.package_name }}"
     modules = ", ".join(f"{package}.ui.{name}" for name in UI_MODULES)
-    code = (
-        f"import sys, {modules}; "
-        f"print(sorted(m for m in sys.modules if m.startswith(('{package}.api', '{package}.rag'))))"
-    )
+    code = f"import json, sys, {modules}; print(json.dumps(list(sys.modules)))"
     result = subprocess.run(  # noqa: S603 - our interpreter, fixed code
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == "[]"
+    ours = {name for name in json.loads(result.stdout) if name.split(".")[0] == package}
+    outside_ui = {name for name in ours if not name.startswith(f"{package}.ui")}
+    assert outside_ui <= {f"{package}{suffix}" for suffix in ALLOWED}
+{%- if cookiecutter.include_agent == "yes" %}
+
+
+# --- Agent ------------------------------------------------------------------------------------
+
+FOLLOW_UP = "And how long is the frame warranty?"
+STEP = {"id": "call-1", "tool": "search_documents", "arguments": {"query": "warranty"}}
+STEP_END = STEP | {"status": "ok", "summary": "[1] warranty.md", "duration_ms": 3.0}
+THREAD_ID = "7" * 32
+
+
+def test_agent_methods_against_the_live_api(loaded_api_url: str) -> None:
+    with ApiClient(loaded_api_url) as client:
+        events = list(client.stream_agent(QUESTION))
+        kinds = [type(event) for event in events]
+        assert kinds[:2] == [StepStarted, AgentStep]
+        assert kinds[-2:] == [AgentRunResponse, AgentDoneEvent]
+        assert TokenEvent in kinds
+        result = next(e for e in events if isinstance(e, AgentRunResponse))
+        assert ANSWER in result.answer
+        assert "warranty.md" in {c.source for c in result.citations}
+
+        follow_up = client.run_agent(FOLLOW_UP, result.thread_id)
+        assert follow_up.thread_id == result.thread_id
+        assert follow_up.steps
+
+        history = client.thread(result.thread_id)
+        users = [m.content for m in history.messages if m.role == "user"]
+        assert users == [QUESTION, FOLLOW_UP]
+        assert client.delete_thread(result.thread_id).thread_id == result.thread_id
+        with pytest.raises(ApiError) as caught:
+            client.thread(result.thread_id)
+        assert caught.value.status_code == 404
+
+
+def agent_result() -> dict[str, object]:
+    return {
+        "thread_id": THREAD_ID, "answer": "Email us [1].", "citations": [], "steps": [STEP_END],
+        "finish_reason": "stop", "offline": True, "model": "extractive", "usage": {},
+        "latency_ms": 5.0,
+    }  # fmt: skip
+
+
+def test_agent_stream_yields_each_event_as_its_model() -> None:
+    seen: list[httpx2.Request] = []
+    done = {"thread_id": THREAD_ID, "finish_reason": "stop", "latency_ms": 5.0}
+    response = sse(
+        ("step_start", STEP), ("step_end", STEP_END), ("token", {"text": "Email"}),
+        ("answer", agent_result()), ("done", done), ("token", {"text": "after done"}),
+    )  # fmt: skip
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        return response
+
+    with mock_client(handler) as client:
+        events = list(client.stream_agent("Where do I claim?", THREAD_ID))
+
+    kinds = [type(event) for event in events]
+    assert kinds == [StepStarted, AgentStep, TokenEvent, AgentRunResponse, AgentDoneEvent]
+    assert seen[0].url.path == "/v1/agent/runs/stream"
+    assert json.loads(seen[0].content) == {"message": "Where do I claim?", "thread_id": THREAD_ID}
+
+
+def test_agent_error_event_is_an_api_error_with_its_request_id() -> None:
+    error = {"message": "Model down", "type": "llm_error", "request_id": "req-7"}
+    response = sse(("step_start", STEP), ("error", error))
+    with mock_client(lambda _: response) as client, pytest.raises(ApiError) as caught:
+        list(client.stream_agent("Hi?"))
+
+    assert (str(caught.value), caught.value.request_id) == ("Model down", "req-7")
+
+
+def test_agent_run_and_threads_use_their_routes() -> None:
+    seen: list[httpx2.Request] = []
+    history = {
+        "thread_id": THREAD_ID, "created_at": "2026-01-02T03:04:05Z",
+        "updated_at": "2026-01-02T03:04:06Z", "messages": [{"role": "user", "content": "Hi?"}],
+    }  # fmt: skip
+    bodies = {
+        "POST": agent_result(),
+        "GET": history,
+        "DELETE": {"thread_id": THREAD_ID},
+    }
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        return httpx2.Response(200, json=bodies[request.method])
+
+    with mock_client(handler) as client:
+        assert client.run_agent("Hi?").steps[0].tool == "search_documents"
+        assert client.thread(THREAD_ID).messages[0].content == "Hi?"
+        assert client.delete_thread(THREAD_ID).thread_id == THREAD_ID
+
+    assert [(r.method, r.url.path) for r in seen] == [
+        ("POST", "/v1/agent/runs"),
+        ("GET", f"/v1/threads/{THREAD_ID}"),
+        ("DELETE", f"/v1/threads/{THREAD_ID}"),
+    ]
+    assert json.loads(seen[0].content) == {"message": "Hi?"}  # no thread: a new one
+{%- endif %}

@@ -25,6 +25,9 @@ st.set_page_config(page_title=settings.app_name, page_icon=":material/menu_book:
 page = st.navigation(
     [
         st.Page(HERE / "chat.py", title="Chat", icon=":material/chat:", default=True),
+{%- if cookiecutter.include_agent == "yes" %}
+        st.Page(HERE / "agent.py", title="Agent", icon=":material/smart_toy:"),
+{%- endif %}
         st.Page(HERE / "documents.py", title="Documents", icon=":material/description:"),
     ]
 )

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from {{ cookiecutter.package_name }}.schemas import CitationsEvent, FeedbackRequest, Rating, TokenEvent
+from {{ cookiecutter.package_name }}.ui.citations import show_citations
 from {{ cookiecutter.package_name }}.ui.client import ApiClient
 from {{ cookiecutter.package_name }}.ui.errors import ApiError
 from {{ cookiecutter.package_name }}.ui.state import (
@@ -21,7 +22,6 @@ HISTORY = "chat_history"
 # FeedbackRequest's limits: an over-long answer is still worth rating, so it is cut.
 MAX_FEEDBACK_ANSWER = 20_000
 MAX_FEEDBACK_CITATIONS = 50
-MAX_NAMES = 3  # file names in the label of the sources expander
 
 
 def render() -> None:
@@ -79,21 +79,9 @@ def _show_extras(turn: Turn, client: ApiClient) -> None:
     if turn.error:
         show_error(turn.error)
     if turn.citations:
-        _show_citations(turn)
+        show_citations(turn.citations)
     if turn.answer and not turn.error:
         _feedback(turn, client)
-
-
-def _show_citations(turn: Turn) -> None:
-    # The file names in the label tell where the answer comes from without opening it.
-    names = list(dict.fromkeys(citation.source for citation in turn.citations))
-    more = f" and {len(names) - MAX_NAMES} more" if len(names) > MAX_NAMES else ""
-    with st.expander(f"Sources: {plain(', '.join(names[:MAX_NAMES]))}{more}"):
-        for citation in turn.citations:
-            page = f", page {citation.page}" if citation.page is not None else ""
-            number = f"**\\[{citation.number}\\]**"  # as the [n] marker in the answer
-            st.markdown(f"{number} {plain(citation.source)}{page} · score {citation.score:.3f}")
-            st.caption(plain(citation.snippet))
 
 
 def _feedback(turn: Turn, client: ApiClient) -> None:

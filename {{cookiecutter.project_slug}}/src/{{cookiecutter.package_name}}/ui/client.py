@@ -4,7 +4,7 @@ Every failure raises `ApiError` (see `errors.py`), so the pages can show
 `st.error(str(error))` and never a traceback.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote
@@ -12,6 +12,16 @@ from urllib.parse import quote
 import httpx2
 from pydantic import ValidationError
 
+{% if cookiecutter.include_agent == "yes" -%}
+from {{ cookiecutter.package_name }}.agent.schemas import (
+    AgentDoneEvent,
+    AgentRunResponse,
+    AgentStep,
+    StepStarted,
+    ThreadDeleted,
+    ThreadResponse,
+)
+{% endif -%}
 from {{ cookiecutter.package_name }}.schemas import (
     CitationsEvent,
     DeleteResponse,
@@ -29,6 +39,9 @@ from {{ cookiecutter.package_name }}.schemas import (
 from {{ cookiecutter.package_name }}.ui.errors import ApiError, ModelT, error_detail, error_of, parse, transport_errors
 
 StreamEvent = TokenEvent | CitationsEvent | DoneEvent
+{% if cookiecutter.include_agent == "yes" -%}
+AgentEvent = StepStarted | AgentStep | TokenEvent | AgentRunResponse | AgentDoneEvent
+{% endif -%}
 # A chat model may think a while before its first token; connecting should be quick.
 DEFAULT_TIMEOUT = httpx2.Timeout(120.0, connect=5.0)
 PROBE_TIMEOUT = httpx2.Timeout(5.0)  # the sidebar's health probe runs on every rerun
@@ -37,8 +50,17 @@ _EVENTS: dict[str, type[StreamEvent]] = {
     "citations": CitationsEvent,
     "done": DoneEvent,
 }
+{%- if cookiecutter.include_agent == "yes" %}
+_AGENT_EVENTS: dict[str, type[AgentEvent]] = {
+    "step_start": StepStarted,
+    "step_end": AgentStep,
+    "token": TokenEvent,
+    "answer": AgentRunResponse,
+    "done": AgentDoneEvent,
+}
+{%- endif %}
 
-__all__ = ["ApiClient", "ApiError", "StreamEvent"]
+__all__ = [{% if cookiecutter.include_agent == "yes" %}"AgentEvent", {% endif %}"ApiClient", "ApiError", "StreamEvent"]
 
 
 class ApiClient:
@@ -85,23 +107,26 @@ class ApiClient:
 
     def stream_answer(self, question: str, top_k: int | None = None) -> Iterator[StreamEvent]:
         """The answer as it is written: `token` events, then `citations`, then `done`."""
-        body = _question(question, top_k)
-        with (
-            transport_errors(self.base_url),
-            self._http.sse("/v1/query/stream", method="POST", json=body) as source,
-        ):
-            if source.response.status_code != httpx2.codes.OK:
-                source.response.read()
-                raise error_of(source.response, self.base_url)
-            for sse in source:
-                if sse.event == "error":  # the model failed after the 200 was sent
-                    raise ApiError(parse(sse.data, ErrorDetail, self.base_url, None).message)
-                if model := _EVENTS.get(sse.event):  # other events (pings) are not for us
-                    event = parse(sse.data, model, self.base_url, None)
-                    yield event
-                    if isinstance(event, DoneEvent):
-                        return
-        raise ApiError(f"The API at {self.base_url} ended the answer before it was complete.")
+        return self._events("/v1/query/stream", _question(question, top_k), _EVENTS)
+{%- if cookiecutter.include_agent == "yes" %}
+
+    def run_agent(self, message: str, thread_id: str | None = None) -> AgentRunResponse:
+        response = self._send("POST", "/v1/agent/runs", json=_message(message, thread_id))
+        return self._parse(response, AgentRunResponse)
+
+    def stream_agent(self, message: str, thread_id: str | None = None) -> Iterator[AgentEvent]:
+        """A run as it happens: `step_start`/`step_end` per tool call, `token`s, the whole
+        result (`answer`), then `done`."""
+        return self._events("/v1/agent/runs/stream", _message(message, thread_id), _AGENT_EVENTS)
+
+    def thread(self, thread_id: str) -> ThreadResponse:
+        response = self._send("GET", f"/v1/threads/{quote(thread_id, safe='')}")
+        return self._parse(response, ThreadResponse)
+
+    def delete_thread(self, thread_id: str) -> ThreadDeleted:
+        response = self._send("DELETE", f"/v1/threads/{quote(thread_id, safe='')}")
+        return self._parse(response, ThreadDeleted)
+{%- endif %}
 
     def documents(self) -> DocumentList:
         return self._parse(self._send("GET", "/v1/documents"), DocumentList)
@@ -132,6 +157,27 @@ class ApiClient:
         response = self._send("POST", "/v1/feedback", json=body, accept=(200, 201))
         return self._parse(response, FeedbackResponse)
 
+    def _events(
+        self, path: str, body: dict[str, Any], models: Mapping[str, type[ModelT]]
+    ) -> Iterator[ModelT]:
+        """The events of an SSE endpoint, parsed as `models` says, up to `done`."""
+        with (
+            transport_errors(self.base_url),
+            self._http.sse(path, method="POST", json=body) as source,
+        ):
+            if source.response.status_code != httpx2.codes.OK:
+                source.response.read()
+                raise error_of(source.response, self.base_url)
+            for sse in source:
+                if sse.event == "error":  # the run failed after the 200 was sent
+                    detail = parse(sse.data, ErrorDetail, self.base_url, None)
+                    raise ApiError(detail.message, request_id=detail.request_id)
+                if model := models.get(sse.event):  # other events (pings) are not for us
+                    yield parse(sse.data, model, self.base_url, None)
+                    if sse.event == "done":
+                        return
+        raise ApiError(f"The API at {self.base_url} ended the answer before it was complete.")
+
     def _send(
         self,
         method: str,
@@ -154,5 +200,11 @@ class ApiClient:
         return parse(response.content, model, self.base_url, response.status_code)
 
 
+{% if cookiecutter.include_agent == "yes" -%}
+def _message(message: str, thread_id: str | None) -> dict[str, Any]:
+    return {"message": message} | ({"thread_id": thread_id} if thread_id is not None else {})
+
+
+{% endif -%}
 def _question(question: str, top_k: int | None) -> dict[str, Any]:
     return {"question": question} | ({"top_k": top_k} if top_k is not None else {})
