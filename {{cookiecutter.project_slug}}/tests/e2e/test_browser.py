@@ -6,6 +6,9 @@ screenshot is kept under the test's temporary directory, or in UI_SCREENSHOT_DIR
 
 import json
 import os
+{% if cookiecutter.include_agent == "yes" -%}
+import re
+{% endif -%}
 import shutil
 import subprocess
 import time
@@ -126,12 +129,26 @@ def test_upload_ask_and_give_feedback_in_a_browser(
         warm_first_text_ms = (time.perf_counter() - submitted) * 1000
         expect(page.get_by_text("Sources: warranty.md").nth(1)).to_be_visible()  # complete
 
-        shot = Path(os.environ.get("UI_SCREENSHOT_DIR", tmp_path)) / "ui-chat.png"
+        shots = Path(os.environ.get("UI_SCREENSHOT_DIR", tmp_path))
+        shot = shots / "ui-chat.png"
         page.screenshot(path=str(shot), full_page=True)
+{%- if cookiecutter.include_agent == "yes" %}
+
+        # Agent: the first question again; its search step finishes, then the cited answer.
+        page.get_by_role("link", name="Agent").click()
+        chat_input.fill(QUESTION)
+        chat_input.press("Enter")
+        step = page.get_by_text(re.compile(r"^search_documents\(query=.* · [\d.]+ m?s$"))
+        expect(step.first).to_be_visible()  # its label ends with the duration once done
+        expect(page.get_by_text("Sources: warranty.md").first).to_be_visible()
+        agent_shot = shots / "ui-agent.png"
+        page.screenshot(path=str(agent_shot), full_page=True)
+        assert agent_shot.stat().st_size > 10_000
+{%- endif %}
         browser.close()
     print(
         f"UI: submit to first answer text {first_text_ms:.0f} ms (first question), "
-        f"{warm_first_text_ms:.0f} ms (second); screenshot {shot}"
+        f"{warm_first_text_ms:.0f} ms (second); screenshots in {shots}"
     )
     assert shot.stat().st_size > 10_000
 
