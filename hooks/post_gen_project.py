@@ -70,18 +70,25 @@ def unselected_paths(manifest: Manifest, answers: Mapping[str, object]) -> list[
 def prune(project_dir: Path, manifest: Manifest, answers: Mapping[str, object]) -> list[str]:
     """Delete the unselected paths; return them. Unknown paths are a manifest bug."""
     root = project_dir.resolve()
-    removed = []
-    for relative in unselected_paths(manifest, answers):
+    removed = unselected_paths(manifest, answers)
+    # Checked before anything is deleted: a path may sit inside another one being removed.
+    for relative in removed:
         target = root / relative
         if root not in target.resolve().parents:
             raise ManifestError(f"{MANIFEST_NAME}: {relative!r} is outside the project")
+        if not (target.exists() or target.is_symlink()):
+            raise ManifestError(f"{MANIFEST_NAME}: {relative!r} does not exist in the template")
+    for relative in removed:
+        target = root / relative
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
-        elif target.exists() or target.is_symlink():
+        elif target.exists() or target.is_symlink():  # gone already if its folder was removed
             target.unlink()
-        else:
-            raise ManifestError(f"{MANIFEST_NAME}: {relative!r} does not exist in the template")
-        removed.append(relative)
+        # A folder left empty (docs/ holding only a removed feature's page) goes too.
+        parent = target.parent
+        while parent != root and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
     return removed
 
 

@@ -127,6 +127,7 @@ WHEN: dict[tuple[str, str], str] = {
         src/{package}/ui/__init__.py
         src/{package}/ui/app.py
         src/{package}/ui/chat.py
+        src/{package}/ui/citations.py
         src/{package}/ui/client.py
         src/{package}/ui/documents.py
         src/{package}/ui/errors.py
