@@ -6,6 +6,10 @@ ingest: chunks/s through the whole ingest pipeline (registry, batching, idempote
 search: p50/p95 latency and requests/s of POST /v1/search (hybrid: dense + BM25 + fusion)
         versus a bare endpoint that calls the same store's similarity search, served by the
         same process, measured in the same run, at concurrency 1 and 8.
+{%- if cookiecutter.include_agent == "yes" %}
+agent:  p50/p95 latency of POST /v1/agent/runs versus POST /v1/query on the same questions:
+        the cost of the agent loop over a direct answer.
+{%- endif %}
 """
 
 import os
@@ -19,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 from langchain_core.embeddings import Embeddings
@@ -32,6 +36,9 @@ from {{ cookiecutter.package_name }}.rag.local_postgres import with_database
 from {{ cookiecutter.package_name }}.rag.scratch import scratch_settings
 from {{ cookiecutter.package_name }}.rag.stores import open_index
 from {{ cookiecutter.package_name }}.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx2  # a development dependency: imported where a benchmark runs
 
 
 class PrecomputedEmbeddings(Embeddings):
@@ -164,17 +171,8 @@ def bench_search(
             for source, data in corpus(docs, copies):
                 kb.ingest(source, data)
         with _server(bench_settings) as url, httpx2.Client(base_url=url, timeout=30) as client:
-            questions = ["How long is the frame warranty?", "travel expenses per day", "refund"]
-
             def caller(path: str) -> Callable[[], None]:
-                counter = iter(range(10**9))
-
-                def call() -> None:
-                    question = questions[next(counter) % len(questions)]
-                    response = client.post(path, json={"query": question, "top_k": 5})
-                    response.raise_for_status()
-
-                return call
+                return _caller(client, path, "query", {"top_k": 5})
 
             for path in ("/v1/search", "/bare/search"):  # warm caches and connections
                 load(caller(path), 20, 1)
@@ -185,6 +183,44 @@ def bench_search(
                 }
                 for c in (1, 8)
             }
+
+
+{%- if cookiecutter.include_agent == "yes" %}
+
+
+def bench_agent(settings: Settings, docs: Path, requests: int) -> dict[str, LoadResult]:
+    """The same questions through POST /v1/query and POST /v1/agent/runs (a new thread
+    each), one at a time: what the agent loop (model calls, tool node, checkpoints) adds."""
+    import httpx2
+
+    with scratch_settings(settings, "bench-") as bench_settings:
+        with KnowledgeBase(bench_settings) as kb:
+            for source, data in corpus(docs, 1):
+                kb.ingest(source, data)
+        with _server(bench_settings) as url, httpx2.Client(base_url=url, timeout=60) as client:
+            query = _caller(client, "/v1/query", "question")
+            agent = _caller(client, "/v1/agent/runs", "message")
+            load(query, 10, 1)  # warm caches and connections
+            load(agent, 10, 1)
+            return {"query": load(query, requests, 1), "agent": load(agent, requests, 1)}
+{%- endif %}
+
+
+QUESTIONS = ["How long is the frame warranty?", "travel expenses per day", "refund"]
+
+
+def _caller(
+    client: "httpx2.Client", path: str, field: str, extra: dict[str, Any] | None = None
+) -> Callable[[], None]:
+    """A request to `path` asking QUESTIONS in turn (in the body's `field`)."""
+    counter = iter(range(10**9))
+
+    def call() -> None:
+        question = QUESTIONS[next(counter) % len(QUESTIONS)]
+        response = client.post(path, json={field: question, **(extra or {})})
+        response.raise_for_status()
+
+    return call
 
 
 @contextmanager

@@ -394,6 +394,29 @@ def bench_search(
     console.print(table)
 
 
+{% if cookiecutter.include_agent == "yes" -%}
+@bench_app.command("agent")
+def bench_agent(
+    docs: Annotated[Path, typer.Option(help="Documents to index.")] = SAMPLE_DOCS,
+    requests: Annotated[int, typer.Option(min=10, help="Requests per endpoint.")] = 50,
+) -> None:
+    """POST /v1/agent/runs vs POST /v1/query on the same questions, one at a time."""
+    from {{ cookiecutter.package_name }} import bench
+
+    results = bench.bench_agent(load_settings(), docs, requests)
+    table = Table(title="Agent run vs direct answer: latency (ms)")
+    for column in ("endpoint", "p50", "p95", "req/s"):
+        table.add_column(column)
+    for name, result in results.items():
+        table.add_row(
+            name, f"{result.p50_ms:.1f}", f"{result.p95_ms:.1f}", f"{result.requests_per_s:.1f}"
+        )
+    console.print(table)
+    overhead = results["agent"].p50_ms - results["query"].p50_ms
+    console.print(f"agent loop overhead (p50): {overhead:.1f} ms per run")
+
+
+{% endif -%}
 @app.command("eval")
 def evaluate(
     golden: Annotated[Path, typer.Option(help="Golden questions, JSON Lines.")] = GOLDEN_SET,

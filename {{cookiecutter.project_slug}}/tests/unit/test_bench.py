@@ -27,3 +27,14 @@ def test_bench_search_measures_both_endpoints(settings: Settings) -> None:
         assert all(
             r.p50_ms > 0 and r.p95_ms >= r.p50_ms and r.requests_per_s > 0 for r in pair.values()
         )
+{%- if cookiecutter.include_agent == "yes" %}
+
+
+@pytest.mark.e2e
+def test_bench_agent_measures_the_agent_and_the_direct_answer(settings: Settings) -> None:
+    results = bench.bench_agent(settings, SAMPLE_DOCS, requests=10)
+
+    assert set(results) == {"query", "agent"}
+    assert all(r.p50_ms > 0 and r.p95_ms >= r.p50_ms for r in results.values())
+    assert not settings.data_dir.exists(), "benchmarks use throwaway data only"
+{%- endif %}
