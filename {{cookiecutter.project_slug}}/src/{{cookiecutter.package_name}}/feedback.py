@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import Column, DateTime, Engine, MetaData, RowMapping, String, Table, Text, select
 
+from {{ cookiecutter.package_name }}.rag.registry import as_utc
 from {{ cookiecutter.package_name }}.schemas import FeedbackRequest, Rating
 
 # Its own metadata: the feedback table is created by this module, not by the registry.
@@ -47,11 +48,9 @@ class FeedbackRecord:
 
 
 def _record(row: RowMapping) -> FeedbackRecord:
-    created_at: datetime = row["created_at"]
     return FeedbackRecord(
         id=row["id"],
-        # SQLite returns naive datetimes; they were written in UTC.
-        created_at=created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC),
+        created_at=as_utc(row["created_at"]),
         tenant=row["tenant"],
         rating=cast(Rating, row["rating"]),
         comment=row["comment"],

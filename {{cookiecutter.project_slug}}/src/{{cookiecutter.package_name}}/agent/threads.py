@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, Engine, MetaData, RowMapping, String, Table, select
 
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
+from {{ cookiecutter.package_name }}.rag.registry import as_utc
 
 metadata = MetaData()
 
@@ -37,16 +38,12 @@ class ThreadRecord:
     updated_at: datetime
 
 
-def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite drops the zone
-
-
 def _record(row: RowMapping) -> ThreadRecord:
     return ThreadRecord(
         id=row["id"],
         owner=row["owner"],
-        created_at=_utc(row["created_at"]),
-        updated_at=_utc(row["updated_at"]),
+        created_at=as_utc(row["created_at"]),
+        updated_at=as_utc(row["updated_at"]),
     )
 
 

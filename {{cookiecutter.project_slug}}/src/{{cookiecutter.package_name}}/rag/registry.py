@@ -120,6 +120,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime) -> datetime:
+    """A timestamp read back from the database: SQLite drops the zone of what was UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def _enable_sqlite_wal(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
     # WAL lets searches read while an ingest writes; busy_timeout waits instead of failing.
     cursor = dbapi_connection.cursor()
