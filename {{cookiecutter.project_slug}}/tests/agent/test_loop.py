@@ -29,10 +29,10 @@ def test_a_search_then_answer_run_streams_its_events_in_order(agent_client: Agen
         events = stream_run(client, {"message": WARRANTY_QUESTION})
 
     names = [name for name, _ in events]
-    assert names[:2] == ["step_start", "step_end"]
+    assert names[:3] == ["thread", "step_start", "step_end"]
     assert names[-2:] == ["answer", "done"]
-    assert set(names[2:-2]) == {"token"}
-    assert events[1][1]["arguments"] == {"query": "warranty claim email"}
+    assert set(names[3:-2]) == {"token"}
+    assert events[2][1]["arguments"] == {"query": "warranty claim email"}
     answer = events[-2][1]
     assert answer["answer"] == f"Email {WARRANTY_EMAIL} with the frame number [1]."
     assert [c["number"] for c in answer["citations"]] == [1]  # only what [n] marks
@@ -151,5 +151,5 @@ def test_a_model_failure_is_a_502_or_an_error_event(agent_client: AgentClient) -
     failing.fail_after_tokens = 2
     with agent_client(failing) as client:
         events = stream_run(client, {"message": "hello"})
-    assert [name for name, _ in events] == ["token", "token", "error"]
+    assert [name for name, _ in events] == ["thread", "token", "token", "error"]
     assert events[-1][1]["type"] == "bad_gateway"

@@ -34,15 +34,16 @@ def test_a_streamed_run_sends_steps_then_tokens_then_the_answer(agent_client: Ag
         events = stream_run(client, {"message": WARRANTY_QUESTION})
 
     names = [name for name, _ in events]
-    assert names[:2] == ["step_start", "step_end"]
+    assert names[:3] == ["thread", "step_start", "step_end"]
     assert names[-2:] == ["answer", "done"]
-    assert set(names[2:-2]) == {"token"}
-    start, end = events[0][1], events[1][1]
+    assert set(names[3:-2]) == {"token"}
+    start, end = events[1][1], events[2][1]
     assert start["id"] == end["id"]
     assert start["tool"] == "search_documents"
     streamed = "".join(data["text"] for name, data in events if name == "token")
     answer = events[-2][1]
     assert streamed == answer["answer"]
+    assert events[0][1] == {"thread_id": answer["thread_id"]}
     assert events[-1][1] == {
         "thread_id": answer["thread_id"],
         "finish_reason": "stop",

@@ -17,6 +17,7 @@ from {{ cookiecutter.package_name }}.agent.schemas import (
     FinishReason,
     StepStarted,
     ThreadDeleted,
+    ThreadEvent,
 )
 from {{ cookiecutter.package_name }}.schemas import AnswerCitation, ErrorDetail, ReadinessResponse, TokenEvent, Usage
 from {{ cookiecutter.package_name }}.ui.agent import LIMIT_NOTE, OFFLINE_NOTE, THREAD
@@ -57,13 +58,14 @@ def event(name: str, data: object) -> ServerSentEvent:
 def run(
     request: AgentRunRequest, steps: list[AgentStep], answer: str, finish: FinishReason
 ) -> Iterator[ServerSentEvent]:
-    """A whole run in the documented order: steps, tokens, answer, done."""
+    """A whole run in the documented order: thread, steps, tokens, answer, done."""
+    thread_id = request.thread_id or THREAD_ID
+    yield event("thread", ThreadEvent(thread_id=thread_id))
     for step in steps:
         yield event("step_start", StepStarted.model_validate(step.model_dump()))
         yield event("step_end", step)
     for word in answer.split(" "):
         yield event("token", TokenEvent(text=f"{word} "))
-    thread_id = request.thread_id or THREAD_ID
     result = AgentRunResponse(
         thread_id=thread_id,
         answer=answer,
@@ -100,6 +102,7 @@ def loops(request: AgentRunRequest) -> Iterator[ServerSentEvent]:
 
 
 def crashes(request: AgentRunRequest) -> Iterator[ServerSentEvent]:
+    yield event("thread", ThreadEvent(thread_id=request.thread_id or THREAD_ID))
     yield event("step_start", StepStarted.model_validate(SEARCH.model_dump()))
     detail = ErrorDetail(message=MODEL_DOWN, type="llm_error", request_id="req-7")
     yield event("error", detail)
@@ -243,8 +246,8 @@ def test_an_error_event_mid_run_is_a_readable_error(
     at.run()
     assert at.main.error[0].value == f"{MODEL_DOWN} (request id: req-7)"
     assert at.chat_message[0].markdown[0].value == plain(CRASHING)  # the message stays
-    ask(at)  # no thread was reported, so the next message starts one
-    assert [run.thread_id for run in sent_runs(requests_log)] == [None, None]
+    ask(at)  # the failed run's thread was reported first: the conversation goes on in it
+    assert [run.thread_id for run in sent_runs(requests_log)] == [None, THREAD_ID]
 
 
 def test_new_conversation_starts_a_new_thread(

@@ -17,6 +17,7 @@ from {{ cookiecutter.package_name }}.agent.schemas import (
     AgentRunResponse,
     AgentStep,
     StepStarted,
+    ThreadEvent,
 )
 {% endif -%}
 from {{ cookiecutter.package_name }}.schemas import CitationsEvent, DoneEvent, FeedbackRequest, TokenEvent
@@ -226,10 +227,11 @@ def test_agent_methods_against_the_live_api(loaded_api_url: str) -> None:
     with ApiClient(loaded_api_url) as client:
         events = list(client.stream_agent(QUESTION))
         kinds = [type(event) for event in events]
-        assert kinds[:2] == [StepStarted, AgentStep]
+        assert kinds[:3] == [ThreadEvent, StepStarted, AgentStep]
         assert kinds[-2:] == [AgentRunResponse, AgentDoneEvent]
         assert TokenEvent in kinds
         result = next(e for e in events if isinstance(e, AgentRunResponse))
+        assert events[0] == ThreadEvent(thread_id=result.thread_id)
         assert ANSWER in result.answer
         assert "warranty.md" in {c.source for c in result.citations}
 
@@ -258,8 +260,9 @@ def test_agent_stream_yields_each_event_as_its_model() -> None:
     seen: list[httpx2.Request] = []
     done = {"thread_id": THREAD_ID, "finish_reason": "stop", "latency_ms": 5.0}
     response = sse(
-        ("step_start", STEP), ("step_end", STEP_END), ("token", {"text": "Email"}),
-        ("answer", agent_result()), ("done", done), ("token", {"text": "after done"}),
+        ("thread", {"thread_id": THREAD_ID}), ("step_start", STEP), ("step_end", STEP_END),
+        ("token", {"text": "Email"}), ("answer", agent_result()), ("done", done),
+        ("token", {"text": "after done"}),
     )  # fmt: skip
 
     def handler(request: httpx2.Request) -> httpx2.Response:
@@ -270,7 +273,9 @@ def test_agent_stream_yields_each_event_as_its_model() -> None:
         events = list(client.stream_agent("Where do I claim?", THREAD_ID))
 
     kinds = [type(event) for event in events]
-    assert kinds == [StepStarted, AgentStep, TokenEvent, AgentRunResponse, AgentDoneEvent]
+    assert kinds == [
+        ThreadEvent, StepStarted, AgentStep, TokenEvent, AgentRunResponse, AgentDoneEvent
+    ]
     assert seen[0].url.path == "/v1/agent/runs/stream"
     assert json.loads(seen[0].content) == {"message": "Where do I claim?", "thread_id": THREAD_ID}
 

@@ -29,6 +29,13 @@ class AgentRunRequest(BaseModel):
     )
 
 
+class ThreadEvent(BaseModel):
+    """SSE `thread`: the first event of a streamed run, so a client knows the conversation
+    to continue even if the run fails before its answer."""
+
+    thread_id: str
+
+
 class StepStarted(BaseModel):
     """SSE `step_start`: the agent called a tool."""
 

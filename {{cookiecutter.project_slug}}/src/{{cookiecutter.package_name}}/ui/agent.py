@@ -14,7 +14,13 @@ from streamlit.delta_generator import DeltaGenerator
 # What st.status returns; Streamlit has no public name for it.
 from streamlit.elements.lib.mutable_status_container import StatusContainer
 
-from {{ cookiecutter.package_name }}.agent.schemas import AgentRunResponse, AgentStep, FinishReason, StepStarted
+from {{ cookiecutter.package_name }}.agent.schemas import (
+    AgentRunResponse,
+    AgentStep,
+    FinishReason,
+    StepStarted,
+    ThreadEvent,
+)
 from {{ cookiecutter.package_name }}.schemas import AnswerCitation, TokenEvent
 from {{ cookiecutter.package_name }}.ui.citations import show_citations
 from {{ cookiecutter.package_name }}.ui.client import ApiClient
@@ -118,7 +124,9 @@ def _run(turn: AgentTurn, client: ApiClient) -> None:
     running: dict[str, StatusContainer] = {}
     try:
         for event in client.stream_agent(turn.message, st.session_state.get(THREAD)):
-            if isinstance(event, AgentStep):  # before StepStarted: it is one too
+            if isinstance(event, ThreadEvent):  # kept at once: a failed run still continues it
+                st.session_state[THREAD] = event.thread_id
+            elif isinstance(event, AgentStep):  # before StepStarted: it is one too
                 turn.steps.append(event)
                 started = running.pop(event.id, None)
                 _finish(started or _start(steps_area, event), event)

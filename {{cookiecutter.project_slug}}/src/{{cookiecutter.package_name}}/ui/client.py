@@ -19,6 +19,7 @@ from {{ cookiecutter.package_name }}.agent.schemas import (
     AgentStep,
     StepStarted,
     ThreadDeleted,
+    ThreadEvent,
     ThreadResponse,
 )
 {% endif -%}
@@ -40,7 +41,9 @@ from {{ cookiecutter.package_name }}.ui.errors import ApiError, ModelT, error_de
 
 StreamEvent = TokenEvent | CitationsEvent | DoneEvent
 {% if cookiecutter.include_agent == "yes" -%}
-AgentEvent = StepStarted | AgentStep | TokenEvent | AgentRunResponse | AgentDoneEvent
+AgentEvent = (
+    ThreadEvent | StepStarted | AgentStep | TokenEvent | AgentRunResponse | AgentDoneEvent
+)
 {% endif -%}
 # A chat model may think a while before its first token; connecting should be quick.
 DEFAULT_TIMEOUT = httpx2.Timeout(120.0, connect=5.0)
@@ -52,6 +55,7 @@ _EVENTS: dict[str, type[StreamEvent]] = {
 }
 {%- if cookiecutter.include_agent == "yes" %}
 _AGENT_EVENTS: dict[str, type[AgentEvent]] = {
+    "thread": ThreadEvent,
     "step_start": StepStarted,
     "step_end": AgentStep,
     "token": TokenEvent,
@@ -115,8 +119,8 @@ class ApiClient:
         return self._parse(response, AgentRunResponse)
 
     def stream_agent(self, message: str, thread_id: str | None = None) -> Iterator[AgentEvent]:
-        """A run as it happens: `step_start`/`step_end` per tool call, `token`s, the whole
-        result (`answer`), then `done`."""
+        """A run as it happens: its `thread`, `step_start`/`step_end` per tool call, `token`s,
+        the whole result (`answer`), then `done`."""
         return self._events("/v1/agent/runs/stream", _message(message, thread_id), _AGENT_EVENTS)
 
     def thread(self, thread_id: str) -> ThreadResponse:

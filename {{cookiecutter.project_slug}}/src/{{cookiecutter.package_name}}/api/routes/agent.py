@@ -14,6 +14,7 @@ from {{ cookiecutter.package_name }}.agent.schemas import (
     AgentStep,
     StepStarted,
     ThreadDeleted,
+    ThreadEvent,
     ThreadResponse,
 )
 from {{ cookiecutter.package_name }}.agent.threads import ThreadRecord
@@ -53,8 +54,10 @@ async def run(
 async def run_stream(
     request: AgentRunRequest, runner: AgentRunnerDep, thread: RunThreadDep
 ) -> AsyncIterator[ServerSentEvent]:
-    """Server-Sent Events: `step_start`/`step_end` around each tool call, `token` as the
-    model writes, `answer` (the whole result), then `done`; or an `error` event."""
+    """Server-Sent Events: `thread` first, `step_start`/`step_end` around each tool call,
+    `token` as the model writes, `answer` (the whole result), then `done`; or an `error`
+    event."""
+    yield ServerSentEvent(event="thread", data=ThreadEvent(thread_id=thread.id))
     try:
         async for event in runner.stream(request.message, thread):
             if isinstance(event, AgentRunResponse):
