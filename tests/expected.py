@@ -35,6 +35,7 @@ src/{package}/api/app.py
 src/{package}/api/deps.py
 src/{package}/api/errors.py
 src/{package}/api/middleware.py
+src/{package}/api/limits.py
 src/{package}/api/readiness.py
 src/{package}/api/routes/__init__.py
 src/{package}/api/routes/health.py
@@ -84,6 +85,7 @@ tests/__init__.py
 tests/conftest.py
 tests/api/__init__.py
 tests/api/test_errors.py
+tests/api/test_limits.py
 tests/api/test_health.py
 tests/api/test_request_id.py
 tests/api/test_documents.py
@@ -162,6 +164,12 @@ WHEN: dict[tuple[str, str], str] = {
         tests/agent/test_loop.py
         tests/agent/test_offline_runs.py
         tests/agent/test_tools.py
+    """,
+    ("auth", "api_key"): """
+        src/{package}/api/security.py
+        tests/api/test_auth.py
+        tests/api/test_tenants.py
+        tests/e2e/test_auth_serve.py
     """,
 }
 

@@ -47,8 +47,9 @@ def differing_files(left: Path, right: Path) -> list[str]:
 
 def test_interactive_prompts_derive_slug_and_package(tmp_path: Path) -> None:
     # Name, then Enter for slug/package/description/author/email/version, then 2 = Python 3.11,
-    # 2 = Apache-2.0, 2 = qdrant, 2 = anthropic, 2 = no UI, 2 = no agent, 3 = no CI, 2 = no git.
-    answers = "Support Bot\n" + "\n" * 6 + "2\n2\n2\n2\n2\n2\n3\n2\n"
+    # 2 = Apache-2.0, 2 = qdrant, 2 = anthropic, 2 = no UI, 2 = no agent, 2 = no auth,
+    # 3 = no CI, 2 = no git.
+    answers = "Support Bot\n" + "\n" * 6 + "2\n2\n2\n2\n2\n2\n2\n3\n2\n"
 
     result = cookiecutter_cli("-o", str(tmp_path), stdin=answers)
 
@@ -63,6 +64,7 @@ def test_interactive_prompts_derive_slug_and_package(tmp_path: Path) -> None:
         "llm_provider",
         "include_ui",
         "include_agent",
+        "auth",
         "ci",
         "init_git",
     )
@@ -73,6 +75,7 @@ def test_interactive_prompts_derive_slug_and_package(tmp_path: Path) -> None:
         "llm_provider": "anthropic",
         "include_ui": "no",
         "include_agent": "no",
+        "auth": "none",
         "ci": "none",
         "init_git": "no",
     }

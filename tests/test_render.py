@@ -167,6 +167,26 @@ def test_include_agent_decides_the_agent_code_and_dependencies(
     assert ("langgraph" in sources) == wanted
 
 
+@pytest.mark.parametrize("combo", COMBINATIONS)
+def test_auth_decides_the_key_checking_code_and_settings(
+    rendered: Callable[[Combination], Path], combo: Combination
+) -> None:
+    project = rendered(combo)
+    package = project / "src" / "ai_app"
+    sources = "\n".join(path.read_text() for path in (project / "src").rglob("*.py"))
+    env_example = (project / ".env.example").read_text()
+    wanted = combo["auth"] == "api_key"
+
+    assert (package / "api" / "security.py").exists() == wanted
+    assert ("compare_digest" in sources) == wanted
+    assert ("API_KEYS" in env_example) == wanted
+    assert ("ALLOW_UNAUTHENTICATED" in env_example) != wanted
+    assert ("def keys_new" in (package / "cli.py").read_text()) == wanted
+    # Limits hold whatever the answer: body size and per-client rate.
+    assert "RATE_LIMIT" in env_example
+    assert "MAX_REQUEST_BYTES" in env_example
+
+
 @pytest.mark.parametrize("combo", GIT_COMBINATIONS)
 def test_git_repository_has_one_clean_commit(
     rendered: Callable[[Combination], Path], combo: Combination

@@ -6,11 +6,15 @@ the stores behave the same. pgvector runs on a real PostgreSQL the tests start t
 """
 
 import importlib.util
+import shutil
+import socket
+import subprocess
+import time
 import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,7 +22,15 @@ from pydantic import SecretStr
 
 from {{ cookiecutter.package_name }}.api.app import create_app
 from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
-from {{ cookiecutter.package_name }}.settings import LLMProvider, Settings, VectorStoreName, get_settings
+from {{ cookiecutter.package_name }}.settings import (
+    LLMProvider,
+    Settings,
+    VectorStoreName,
+    get_settings,
+{%- if cookiecutter.auth == "api_key" %}
+    hash_api_key,
+{%- endif %}
+)
 from tests.llm_stubs import StubLLM, stub_app
 from tests.servers import serve_in_thread
 
@@ -150,3 +162,71 @@ def provider_settings(settings: Settings, provider: LLMProvider, stub: StubLLM) 
         "ollama": {"ollama_base_url": stub.url},
     }
     return settings.model_copy(update={"llm_provider": provider, **endpoints[provider]})
+
+{%- if cookiecutter.auth == "api_key" %}
+
+
+# Two tenants and their keys: test values, never real secrets.
+TENANT_KEYS = {"tenant-a": "test-key-tenant-a", "tenant-b": "test-key-tenant-b"}
+
+
+def api_keys_setting(keys: dict[str, str] = TENANT_KEYS) -> list[str]:
+    """The API_KEYS entries (TENANT:HASH) that accept `keys`."""
+    return [f"{tenant}:{hash_api_key(key)}" for tenant, key in keys.items()]
+
+
+def key_of(tenant: str) -> dict[str, str]:
+    """The Authorization header of `tenant`'s test key."""
+    return {"Authorization": f"Bearer {TENANT_KEYS[tenant]}"}
+
+
+@pytest.fixture
+def keyed_settings(settings: Settings) -> Settings:
+    """`settings` with API keys for tenant-a and tenant-b: authentication is on."""
+    return settings.model_copy(update={"api_keys": api_keys_setting()})
+{%- endif %}
+
+
+def production_settings(**values: Any) -> Settings:
+    """Settings that pass every production check (authentication configured), plus `values`."""
+{%- if cookiecutter.auth == "api_key" %}
+    values.setdefault("api_keys", api_keys_setting())
+{%- else %}
+    values.setdefault("allow_unauthenticated", True)
+{%- endif %}
+    return Settings(environment="production", **values)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A real, empty Redis on a free port, started for this test (Debian's redis-server)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - a fixed binary, our own arguments
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("redis-server did not start")
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

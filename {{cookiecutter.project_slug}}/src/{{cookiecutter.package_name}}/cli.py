@@ -19,6 +19,9 @@ from rich.table import Table
 
 import {{ cookiecutter.package_name }}
 from {{ cookiecutter.package_name }} import __version__
+{%- if cookiecutter.auth == "api_key" %}
+from {{ cookiecutter.package_name }}.api.security import new_api_key
+{%- endif %}
 from {{ cookiecutter.package_name }}.feedback import CandidatesFileError, FeedbackStore, export_candidates
 from {{ cookiecutter.package_name }}.llm import build_chat_model
 from {{ cookiecutter.package_name }}.rag.answer import Answerer, Citation, Scope, Sources, Token
@@ -26,7 +29,7 @@ from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.rag.ingest import IngestResult, batched
 from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
 from {{ cookiecutter.package_name }}.rag.loaders import SUPPORTED_SUFFIXES
-from {{ cookiecutter.package_name }}.settings import Settings, get_settings
+from {{ cookiecutter.package_name }}.settings import {% if cookiecutter.auth == "api_key" %}TENANT_NAME, {% endif %}Settings, get_settings{% if cookiecutter.auth == "api_key" %}, hash_api_key{% endif %}
 
 app = typer.Typer(
     help={{ cookiecutter.package_name }}.__doc__,
@@ -44,6 +47,12 @@ feedback_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(feedback_app, name="feedback")
+{%- if cookiecutter.auth == "api_key" %}
+keys_app = typer.Typer(
+    help="API keys: create one for a tenant, or hash one you have.", no_args_is_help=True
+)
+app.add_typer(keys_app, name="keys")
+{%- endif %}
 SAMPLE_DOCS = Path("data/docs")
 GOLDEN_SET = Path("data/eval/golden.jsonl")
 EVAL_CANDIDATES = Path("data/eval/candidates.jsonl")
@@ -307,11 +316,14 @@ def feedback_store() -> Iterator[FeedbackStore]:
         yield FeedbackStore(kb.registry.engine)
 
 
+TenantOption = Annotated[str, typer.Option(help="Whose feedback (the tenant of an API key).")]
+
+
 @feedback_app.command("list")
-def list_feedback() -> None:
+def list_feedback(tenant: TenantOption = DEFAULT_TENANT) -> None:
     """List the feedback, oldest first (dates in UTC)."""
     with feedback_store() as store:
-        records = store.list(tenant=DEFAULT_TENANT)
+        records = store.list(tenant=tenant)
     table = Table(title=f"{len(records)} feedback")
     for column in ("rating", "question", "comment", "date"):
         table.add_column(column)
@@ -330,13 +342,14 @@ def export_feedback(
     golden: Annotated[
         Path, typer.Option(help="Cases already moved here are not exported again.")
     ] = GOLDEN_SET,
+    tenant: TenantOption = DEFAULT_TENANT,
 ) -> None:
     """Append thumbs-down questions to the eval candidates (each once).
 
     A human then fills in `source` and `answer` and moves the case into the golden set.
     """
     with feedback_store() as store:
-        records = store.list(tenant=DEFAULT_TENANT, rating="down")
+        records = store.list(tenant=tenant, rating="down")
     try:
         result = export_candidates(records, output, also_known=[golden])
     except CandidatesFileError as exc:
@@ -347,6 +360,36 @@ def export_feedback(
     )
 
 
+{% if cookiecutter.auth == "api_key" -%}
+TenantArgument = Annotated[str, typer.Argument(help="The tenant the key acts for.")]
+
+
+def api_keys_entry(tenant: str, key: str) -> str:
+    if not TENANT_NAME.match(tenant):
+        raise fail(f"{tenant!r} is not a tenant name: letters, digits, '.', '_', '-' (≤ 64)")
+    return f"{tenant}:{hash_api_key(key)}"
+
+
+@keys_app.command("new")
+def keys_new(tenant: TenantArgument) -> None:
+    """Print a new random API key for TENANT and its API_KEYS entry (only the hash is stored:
+    give the key to the client now, it cannot be shown again)."""
+    key = new_api_key()
+    entry = api_keys_entry(tenant, key)
+    typer.echo(f"API key for {tenant}: {key}")
+    typer.echo(f"Add to API_KEYS (comma-separated): {entry}")
+
+
+@keys_app.command("hash")
+def keys_hash(
+    tenant: TenantArgument,
+    key: Annotated[str, typer.Option(prompt=True, hide_input=True, help="The key (prompted).")],
+) -> None:
+    """Print the API_KEYS entry of a key you already have (e.g. from a secrets manager)."""
+    typer.echo(api_keys_entry(tenant, key))
+
+
+{% endif -%}
 @bench_app.command("ingest")
 def bench_ingest(
     docs: Annotated[Path, typer.Option(help="Documents to replicate.")] = SAMPLE_DOCS,

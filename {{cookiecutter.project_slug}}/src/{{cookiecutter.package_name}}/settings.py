@@ -4,7 +4,10 @@ One `Settings` object; every module receives it (the API through `SettingsDep`),
 none reads `os.environ` itself. Unsafe combinations for production are refused
 here, at startup, with one clear message, rather than discovered under load.
 """
-
+{% if cookiecutter.auth == "api_key" %}
+import hashlib
+import re
+{%- endif %}
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -19,6 +22,21 @@ EmbeddingsProvider = Literal["hashing", "openai", "ollama"]
 LLMProvider = Literal["extractive", "openai", "anthropic", "ollama"]
 
 MIB = 1024 * 1024
+{%- if cookiecutter.auth == "api_key" %}
+# Tenant names end up in every store's filter and in the feedback table (64 characters).
+TENANT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# Keys the docs show as examples; production refuses them (everyone has read the docs).
+EXAMPLE_API_KEYS = ("test-example-key", "changeme", "change-me", "secret")
+
+
+def hash_api_key(key: str) -> str:
+    """The SHA-256 of an API key, as settings store it.
+
+    Keys are long random tokens (`keys new`), not passwords: a plain hash is enough to
+    keep them out of settings files and logs; salts and slow hashes defend guessable secrets.
+    """
+    return hashlib.sha256(key.encode()).hexdigest()
+{%- endif %}
 
 
 class Settings(BaseSettings):
@@ -36,6 +54,39 @@ class Settings(BaseSettings):
     log_level: LogLevel = "INFO"
     # Comma-separated in the environment: CORS_ORIGINS=https://a.example,https://b.example
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+{%- if cookiecutter.auth == "api_key" %}
+
+    # --- Authentication: API keys, each mapped to the tenant it acts for --------------------
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="TENANT:SHA256HEX of each key, comma-separated (`keys new TENANT` prints "
+        "one). Empty in development: the API is open, as one tenant. Refused in production.",
+    )
+{%- else %}
+
+    # --- Authentication: none in this app (put it behind a gateway that authenticates) ------
+    allow_unauthenticated: bool = Field(
+        default=False,
+        description="Production refuses to start without this: an explicit statement that "
+        "something in front of the app authenticates its callers.",
+    )
+{%- endif %}
+
+    # --- Limits (OWASP LLM10: unbounded consumption) ----------------------------------------
+    max_request_bytes: int = Field(
+        default=64 * MIB, ge=1, description="Largest request body, streamed or not (413)."
+    )
+    rate_limit: str = Field(
+        default="120/minute",
+        description="Requests per API key (per client address without keys), in the `limits` "
+        "notation: '10/second', '1000/hour', '5/second;100/minute'. Empty: no limit.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Unset: rate counters in memory, per process. Set: in Redis, shared by "
+        "every replica.",
+    )
 
     # --- Knowledge base: where vectors live -------------------------------------------------
     vector_store: VectorStoreName = "{{ cookiecutter.vector_store }}"
@@ -141,12 +192,43 @@ class Settings(BaseSettings):
         description="Least share of answers citing the golden document.",
     )
 
-    @field_validator("cors_origins"{% if cookiecutter.include_agent == "yes" %}, "agent_tools"{% endif %}, mode="before")
+    @field_validator("cors_origins"{% if cookiecutter.auth == "api_key" %}, "api_keys"{% endif %}{% if cookiecutter.include_agent == "yes" %}, "agent_tools"{% endif %}, mode="before")
     @classmethod
     def _split_lists(cls, value: object) -> object:
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        from limits import parse_many  # the rate limiter's own parser: one notation
+
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError:
+                raise ValueError(
+                    f"RATE_LIMIT={value!r} is not a rate such as '120/minute'"
+                ) from None
+        return value.strip()
+{%- if cookiecutter.auth == "api_key" %}
+
+    @field_validator("api_keys")
+    @classmethod
+    def _check_api_keys(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            tenant, _, digest = entry.partition(":")
+            if not TENANT_NAME.match(tenant) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+                raise ValueError(
+                    "API_KEYS entries are TENANT:SHA256HEX (`keys new TENANT` prints one); "
+                    f"got one starting {entry[:12]!r}"
+                )
+        digests = [entry.partition(":")[2] for entry in entries]
+        if len(set(digests)) != len(digests):
+            raise ValueError("API_KEYS lists the same key twice")
+        return entries
+{%- endif %}
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Self:
@@ -156,19 +238,50 @@ class Settings(BaseSettings):
             raise ValueError("DEFAULT_TOP_K must not exceed MAX_TOP_K")
         if self.eval_k > self.max_top_k:
             raise ValueError("EVAL_K must not exceed MAX_TOP_K")
+        if self.max_request_bytes < self.max_upload_bytes:
+            raise ValueError("MAX_REQUEST_BYTES must be at least MAX_UPLOAD_BYTES")
         return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
-        if self.environment == "production" and "*" in self.cors_origins:
+        if self.environment != "production":
+            return self
+        if "*" in self.cors_origins:
             raise ValueError(
                 "CORS_ORIGINS='*' is refused when ENVIRONMENT=production: list the allowed origins"
             )
+{%- if cookiecutter.auth == "api_key" %}
+        if not self.api_keys:
+            raise ValueError(
+                "ENVIRONMENT=production needs API_KEYS: without keys the API is open to anyone "
+                "(`keys new TENANT` prints a key and its entry)"
+            )
+        examples = {hash_api_key(key) for key in EXAMPLE_API_KEYS}
+        if any(entry.partition(":")[2] in examples for entry in self.api_keys):
+            raise ValueError(
+                "API_KEYS holds an example key from the docs, refused when "
+                "ENVIRONMENT=production: create real ones with `keys new TENANT`"
+            )
+{%- else %}
+        if not self.allow_unauthenticated:
+            raise ValueError(
+                "ENVIRONMENT=production with no authentication is refused: this app was "
+                "generated without API keys; set ALLOW_UNAUTHENTICATED=true only if a gateway "
+                "in front of it authenticates every caller"
+            )
+{%- endif %}
         return self
 
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+{%- if cookiecutter.auth == "api_key" %}
+
+    @property
+    def api_key_entries(self) -> list[tuple[str, str]]:
+        """(tenant, key hash) pairs from API_KEYS."""
+        return [(tenant, digest) for tenant, _, digest in (e.partition(":") for e in self.api_keys)]
+{%- endif %}
 
     @property
     def sqlalchemy_url(self) -> str:

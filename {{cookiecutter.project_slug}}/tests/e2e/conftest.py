@@ -65,7 +65,9 @@ def _start(
     if command is None:
         pytest.skip(f"the {COMMAND} command is not installed (run `uv sync`)")
     port = free_port()
-    env = {**os.environ, **settings_env(settings), **extra_env}
+    # No rate limit unless a test sets one: the golden set asks every question through
+    # every interface, more than one client's default budget per minute.
+    env = {**os.environ, "RATE_LIMIT": "", **settings_env(settings), **extra_env}
     log = tmp_path / "server.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(  # noqa: S603 - our own console script

@@ -4,6 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
+from tests.conftest import production_settings
 
 
 def test_defaults_are_safe_for_local_development() -> None:
@@ -42,7 +43,7 @@ def test_production_refuses_wildcard_cors() -> None:
 
 
 def test_production_accepts_explicit_origins() -> None:
-    settings = Settings(environment="production", cors_origins=["https://app.example"])
+    settings = production_settings(cors_origins=["https://app.example"])
 
     assert settings.is_production
 
@@ -62,3 +63,23 @@ def test_invalid_values_are_rejected(
 
 def test_get_settings_is_cached() -> None:
     assert get_settings() is get_settings()
+{%- if cookiecutter.auth == "none" %}
+
+
+def test_production_without_authentication_needs_an_explicit_opt_out() -> None:
+    with pytest.raises(ValidationError, match="ALLOW_UNAUTHENTICATED=true"):
+        Settings(environment="production")
+    assert production_settings(allow_unauthenticated=True).is_production
+{%- endif %}
+
+
+@pytest.mark.parametrize("rate", ["120/minute", "5/second;100/minute", ""])
+def test_rate_limit_notation(rate: str) -> None:
+    assert Settings(rate_limit=rate).rate_limit == rate
+
+
+def test_bad_rate_limit_and_small_body_limit_are_refused() -> None:
+    with pytest.raises(ValidationError, match="not a rate"):
+        Settings(rate_limit="lots")
+    with pytest.raises(ValidationError, match="MAX_REQUEST_BYTES"):
+        Settings(max_request_bytes=10, max_upload_bytes=20)

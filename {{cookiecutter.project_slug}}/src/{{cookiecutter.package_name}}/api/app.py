@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
@@ -11,7 +11,9 @@ from {{ cookiecutter.package_name }} import __version__
 {%- if cookiecutter.include_agent == "yes" %}
 from {{ cookiecutter.package_name }}.agent.runner import open_agent
 {%- endif %}
+from {{ cookiecutter.package_name }}.api.deps import enforce_rate_limit
 from {{ cookiecutter.package_name }}.api.errors import install_error_handlers
+from {{ cookiecutter.package_name }}.api.limits import BodySizeLimitMiddleware, RateLimiter
 from {{ cookiecutter.package_name }}.api.middleware import RequestIdMiddleware
 from {{ cookiecutter.package_name }}.api.readiness import (
     ReadinessCheck,
@@ -69,7 +71,11 @@ def create_app(
         dict(checks) if checks is not None else {"data_dir": data_dir_check(settings)}
     )
 
+    app.state.rate_limiter = RateLimiter(settings)
+
     install_error_handlers(app)
+    # Inside CORS and the request id, so a 413 still carries both.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -81,9 +87,13 @@ def create_app(
     # Added last so it runs first: every later layer (and every error body) sees the id.
     app.add_middleware(RequestIdMiddleware)
 
-    for module in (health, documents, search, answers, feedback, openai_compat):
-        app.include_router(module.router)
+    # Probes (and the docs) stay open; every other route authenticates, then counts
+    # against the caller's rate limit, before doing any work.
+    app.include_router(health.router)
+    guarded = [Depends(enforce_rate_limit)]
+    for module in (documents, search, answers, feedback, openai_compat):
+        app.include_router(module.router, dependencies=guarded)
 {%- if cookiecutter.include_agent == "yes" %}
-    app.include_router(agent.router)
+    app.include_router(agent.router, dependencies=guarded)
 {%- endif %}
     return app

@@ -8,9 +8,15 @@ from fastapi import Depends, Request
 
 from {{ cookiecutter.package_name }}.agent.runner import AgentRunner
 {%- endif %}
+{%- if cookiecutter.auth == "api_key" %}
+from {{ cookiecutter.package_name }}.api.limits import Principal, RateLimiter
+from {{ cookiecutter.package_name }}.api.security import authenticate
+{%- else %}
+from {{ cookiecutter.package_name }}.api.limits import Principal, RateLimiter, client_address
+{%- endif %}
 from {{ cookiecutter.package_name }}.feedback import FeedbackStore
 from {{ cookiecutter.package_name }}.rag.answer import Answerer
-from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
+from {{ cookiecutter.package_name }}.rag.knowledge_base import {% if cookiecutter.auth == "none" %}DEFAULT_TENANT, {% endif %}KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import Settings
 
 
@@ -48,10 +54,32 @@ def get_agent_runner(request: Request) -> AgentRunner:
 {%- endif %}
 
 
-def get_tenant() -> str:
-    """Who the request acts for. One tenant until authentication maps API keys to tenants;
-    it never comes from the request body."""
-    return DEFAULT_TENANT
+def get_principal(request: Request) -> Principal:
+{%- if cookiecutter.auth == "api_key" %}
+    """Who the request acts for: the tenant of its API key (401 without a valid one)."""
+    principal = authenticate(request)
+{%- else %}
+    """Who the request acts for: this app has no authentication, so one tenant; the
+    client address is what the rate limit counts."""
+    principal = Principal(DEFAULT_TENANT, client_address(request))
+{%- endif %}
+    request.state.tenant = principal.tenant  # for request logs
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_tenant(principal: PrincipalDep) -> str:
+    """The tenant that scopes every read and write; it never comes from the request body."""
+    return principal.tenant
+
+
+def enforce_rate_limit(request: Request, principal: PrincipalDep) -> None:
+    """429 with Retry-After once the client has spent its RATE_LIMIT budget. Declared on
+    the routers (app.py), so it runs after authentication and before any work."""
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.check(principal)
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

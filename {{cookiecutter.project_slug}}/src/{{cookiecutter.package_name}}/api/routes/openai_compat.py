@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from fastapi import APIRouter, HTTPException
 from fastapi.sse import EventSourceResponse, format_sse_event
 
-from {{ cookiecutter.package_name }}.api.deps import AnswererDep, TenantDep
+from {{ cookiecutter.package_name }}.api.deps import AnswererDep, SettingsDep, TenantDep
 from {{ cookiecutter.package_name }}.api.errors import ERROR_TYPES, error_doc
 from {{ cookiecutter.package_name }}.api.openai_models import (
     AssistantMessage,
@@ -69,6 +69,20 @@ def question_of(request: ChatCompletionRequest) -> str:
     raise HTTPException(400, "The messages contain no user message with text to answer.")
 
 
+def check_max_tokens(request: ChatCompletionRequest, cap: int) -> None:
+    """Refuse a token budget over LLM_MAX_TOKENS (OWASP LLM10) rather than silently
+    answering with fewer tokens than the client asked for."""
+    extra = request.model_extra or {}
+    for name in ("max_tokens", "max_completion_tokens"):
+        value = extra.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= cap:
+            raise HTTPException(
+                422, f"{name} must be a whole number from 1 to {cap} (LLM_MAX_TOKENS)."
+            )
+
+
 @router.get("/models")
 def list_models() -> ModelList:
     """The one model this server offers: the RAG pipeline over the knowledge base."""
@@ -82,14 +96,16 @@ def list_models() -> ModelList:
         200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE chunks"},
         400: error_doc("No user message."),
         404: error_doc("Unknown model id."),
+        422: error_doc("Invalid request, or max_tokens over LLM_MAX_TOKENS."),
         502: error_doc("The chat model failed or could not be reached."),
     },
 )
 def chat_completions(
-    request: ChatCompletionRequest, answerer: AnswererDep, tenant: TenantDep
+    request: ChatCompletionRequest, answerer: AnswererDep, tenant: TenantDep, settings: SettingsDep
 ) -> ChatCompletion | EventSourceResponse:
     """OpenAI chat completions; `stream: true` answers with `chat.completion.chunk` events
     ending in `[DONE]`."""
+    check_max_tokens(request, settings.llm_max_tokens)
     question = question_of(request)
     scope = Scope(tenant=tenant)
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
