@@ -50,6 +50,9 @@ def test_probes_and_docs_need_no_key(keyed_settings: Settings) -> None:
 
     assert statuses == {"/healthz": 200, "/readyz": 200, "/docs": 200}
     assert schema.status_code == 200
+    # The docs' "Authorize" button knows both ways to send a key.
+    schemes = schema.json()["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
 
 
 def test_each_key_acts_for_its_tenant(keyed_settings: Settings) -> None:

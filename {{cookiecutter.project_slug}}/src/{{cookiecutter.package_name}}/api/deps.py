@@ -54,11 +54,13 @@ def get_agent_runner(request: Request) -> AgentRunner:
 {%- endif %}
 
 
-def get_principal(request: Request) -> Principal:
-{%- if cookiecutter.auth == "api_key" %}
+{% if cookiecutter.auth == "api_key" -%}
+def get_principal(
+    request: Request, principal: Annotated[Principal, Depends(authenticate)]
+) -> Principal:
     """Who the request acts for: the tenant of its API key (401 without a valid one)."""
-    principal = authenticate(request)
-{%- else %}
+{%- else -%}
+def get_principal(request: Request) -> Principal:
     """Who the request acts for: this app has no authentication, so one tenant; the
     client address is what the rate limit counts."""
     principal = Principal(DEFAULT_TENANT, client_address(request))

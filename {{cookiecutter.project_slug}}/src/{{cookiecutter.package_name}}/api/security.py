@@ -7,14 +7,20 @@ response time does not tell an attacker how much of a guess was right.
 
 import hmac
 import secrets
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from {{ cookiecutter.package_name }}.api.limits import Principal, client_address
 from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT
 from {{ cookiecutter.package_name }}.settings import Settings, hash_api_key
 
 KEY_PREFIX = "ak_"  # recognisable in a leaked file, so secret scanners can be taught it
+# Declared only so that OpenAPI lists both schemes (the docs' "Authorize" button); the
+# headers are read by `presented_key`, which also refuses malformed ones.
+_BEARER = HTTPBearer(auto_error=False, description="`Authorization: Bearer <API key>`")
+_HEADER = APIKeyHeader(name="X-API-Key", auto_error=False, description="The API key.")
 
 
 def new_api_key() -> str:
@@ -48,7 +54,11 @@ def tenant_of_key(settings: Settings, key: str) -> tuple[str, str] | None:
     return found
 
 
-def authenticate(request: Request) -> Principal:
+def authenticate(
+    request: Request,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)] = None,
+    _header: Annotated[str | None, Depends(_HEADER)] = None,
+) -> Principal:
     """The principal of the request, or 401 with `WWW-Authenticate: Bearer`."""
     settings: Settings = request.app.state.settings
     if not settings.api_keys:
