@@ -2,7 +2,6 @@
 
 {% if cookiecutter.include_ui == "yes" -%}
 import os
-import subprocess
 import sys
 {% endif -%}
 from collections.abc import Iterator
@@ -246,8 +245,9 @@ def ui(
         "--client.toolbarMode",  # no "Deploy" button or developer menu for users
         "minimal",
     ]
-    # Streamlit owns its process (signals, reloads); this command only sets it up.
-    raise typer.Exit(subprocess.call(command, env=env))  # noqa: S603 - our interpreter, our script
+    # Streamlit takes over this process (exec): a stop signal sent to `ui` reaches it
+    # directly, instead of ending a parent and leaving an orphaned server behind.
+    os.execve(sys.executable, command, env)  # noqa: S606 - our interpreter, our script
 
 
 {% endif -%}
