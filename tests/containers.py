@@ -10,6 +10,7 @@ themselves. Without either the tests skip with the reason, and fail in CI
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shlex
@@ -29,6 +30,13 @@ from tests.combinations import ROOT
 
 OCI_PREPARE = ROOT.parent / "shared" / "tools" / "oci-prepare"
 REQUIRE_CONTAINERS = os.environ.get("AI_APP_REQUIRE_CONTAINERS") == "1"
+# The images run with ENVIRONMENT=production, which refuses to start an API without keys
+# (or, generated with auth=none, without ALLOW_UNAUTHENTICATED): a test key for both.
+TEST_API_KEY = "test-container-key"
+AUTH_ENV = {
+    "API_KEYS": "test:" + hashlib.sha256(TEST_API_KEY.encode()).hexdigest(),
+    "ALLOW_UNAUTHENTICATED": "true",  # read only by auth=none projects
+}
 UV_IMAGE_VERSION = "0.13.9"  # the uv image the generated Dockerfile copies from
 _prepared: dict[str, dict[str, str]] = {}
 
@@ -79,7 +87,7 @@ class Engine:
         """Start an API image, or a UI image talking to the API at `ui_of`, detached; returns
         its base URL on the host. `network` (docker only) lets the containers reach each other
         by name, as under compose: the API is `api` there."""
-        env: dict[str, str] = {}
+        env = dict(AUTH_ENV) if ui_of is None else {"UI_API_KEY": TEST_API_KEY}
         command: list[str] = []
         if self.host_network:
             # No port mappings on the host network: each listens on 127.0.0.1 and a free port,

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from tests.combinations import ROOT, Combination, as_params, defaults, pairwise
-from tests.containers import Engine, container_engine, free_port, wait_for_http
+from tests.containers import TEST_API_KEY, Engine, container_engine, free_port, wait_for_http
 
 COMBINATIONS = as_params(pairwise())
 TOOLS = Path(sys.executable).parent
@@ -319,13 +319,13 @@ def test_images_build_run_and_answer(
     out.write_text(json.dumps(figures, indent=2) + "\n")
 
 
+AUTHORIZATION = {"Authorization": f"Bearer {TEST_API_KEY}"}
 NOTE = b"# Staff bicycle\n\nThe staff bicycle is painted tangerine orange and lives in bay 4.\n"
 
 
 def post_json(url: str, body: dict[str, object]) -> dict[str, list[dict[str, object]]]:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"content-type": "application/json"}
-    )
+    headers = {"content-type": "application/json", **AUTHORIZATION}
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:
         result: dict[str, list[dict[str, object]]] = json.load(response)
     return result
@@ -343,9 +343,8 @@ def post_multipart(url: str, files: list[tuple[str, bytes]]) -> dict[str, list[d
         for filename, content in files
     ]
     body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-    request = urllib.request.Request(
-        url, data=body, headers={"content-type": f"multipart/form-data; boundary={boundary}"}
-    )
+    headers = {"content-type": f"multipart/form-data; boundary={boundary}", **AUTHORIZATION}
+    request = urllib.request.Request(url, data=body, headers=headers)
     with urllib.request.urlopen(request, timeout=60) as response:
         result: dict[str, list[dict[str, object]]] = json.load(response)
     return result
