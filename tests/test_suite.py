@@ -7,6 +7,7 @@ The uv cache is shared, so after the first project installs are copies from disk
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -82,3 +83,6 @@ def test_generated_project_passes_its_own_checks(
     allowed = [line for line in skipped if "Chromium is not installed" in line]
     assert skipped == (allowed if not REQUIRE_BROWSER else []), "every generated test must run"
     assert " failed" not in test_output
+    # Passed: free its environment (a full copy where the uv cache is on another filesystem
+    # than the temp dir). A later test that needs it (pre-commit) reinstalls from the cache.
+    shutil.rmtree(project / ".venv")

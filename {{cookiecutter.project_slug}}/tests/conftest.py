@@ -83,6 +83,16 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator["PostgresServ
         server = get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
     # Extensions in template1 are copied into every database created afterwards.
     server.psql("\\c template1\nCREATE EXTENSION IF NOT EXISTS vector;")
+    # A throwaway cluster: no crash safety needed, and a small WAL (every CREATE DATABASE
+    # logs a copy of template1; the default lets that grow to gigabytes over a run).
+    server.psql(
+        "ALTER SYSTEM SET fsync = off;"
+        " ALTER SYSTEM SET synchronous_commit = off;"
+        " ALTER SYSTEM SET full_page_writes = off;"
+        " ALTER SYSTEM SET max_wal_size = '64MB';"
+        " ALTER SYSTEM SET min_wal_size = '32MB';"
+        " SELECT pg_reload_conf();"
+    )
     yield server
     server.cleanup()
 
@@ -94,15 +104,19 @@ def vector_store(request: pytest.FixtureRequest) -> VectorStoreName:
 
 
 @pytest.fixture
-def database_url(vector_store: VectorStoreName, request: pytest.FixtureRequest) -> str | None:
-    """pgvector: a fresh, empty database per test. Other stores: none (SQLite registry)."""
+def database_url(
+    vector_store: VectorStoreName, request: pytest.FixtureRequest
+) -> Iterator[str | None]:
+    """pgvector: a fresh, empty database per test, dropped after it. Other stores: none."""
     if vector_store != "pgvector":
-        return None
+        yield None
+        return
     postgres: PostgresServer = request.getfixturevalue("postgres")
     name = f"test_{uuid.uuid4().hex}"
     postgres.psql(f"CREATE DATABASE {name};")
-    url: str = postgres.get_uri(name)
-    return url
+    yield postgres.get_uri(name)
+    # FORCE: a server process the test started may still hold a pooled connection.
+    postgres.psql(f"DROP DATABASE {name} WITH (FORCE);")
 
 
 @pytest.fixture
