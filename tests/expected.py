@@ -69,6 +69,18 @@ src/{package}/rag/ingest.py
 src/{package}/rag/keyword_search.py
 src/{package}/rag/retrieval.py
 src/{package}/rag/knowledge_base.py
+src/{package}/observability/__init__.py
+src/{package}/observability/drift.py
+src/{package}/observability/drift_report.py
+src/{package}/observability/genai.py
+src/{package}/observability/instrumented.py
+src/{package}/observability/logging.py
+src/{package}/observability/metrics.py
+src/{package}/observability/middleware.py
+src/{package}/observability/query_log.py
+src/{package}/observability/tracing.py
+src/{package}/api/routes/metrics.py
+docs/observability.md
 data/docs/company-overview.md
 data/docs/returns-and-refunds.md
 data/docs/warranty.md
@@ -119,6 +131,13 @@ tests/unit/test_loaders.py
 tests/unit/test_chunking.py
 tests/unit/test_embeddings.py
 tests/unit/test_bench.py
+tests/observability/__init__.py
+tests/observability/conftest.py
+tests/observability/test_drift.py
+tests/observability/test_logging.py
+tests/observability/test_metrics.py
+tests/observability/test_query_log.py
+tests/observability/test_tracing.py
 """
 
 # (question, answer) -> files present only with that answer.
@@ -152,6 +171,7 @@ WHEN: dict[tuple[str, str], str] = {
         src/{package}/agent/offline.py
         src/{package}/agent/runner.py
         src/{package}/agent/schemas.py
+        src/{package}/agent/telemetry.py
         src/{package}/agent/threads.py
         src/{package}/agent/tools/__init__.py
         src/{package}/agent/tools/calculator.py
@@ -163,6 +183,7 @@ WHEN: dict[tuple[str, str], str] = {
         tests/agent/conftest.py
         tests/agent/test_loop.py
         tests/agent/test_offline_runs.py
+        tests/agent/test_telemetry.py
         tests/agent/test_tools.py
     """,
     ("auth", "api_key"): """

@@ -460,6 +460,42 @@ def bench_agent(
 
 
 {% endif -%}
+@app.command()
+def drift(
+    recent_days: Annotated[
+        float | None,
+        typer.Option(min=0.01, help="The recent window (default: DRIFT_RECENT_DAYS)."),
+    ] = None,
+    reference_days: Annotated[
+        float | None,
+        typer.Option(min=0.01, help="The window before it (default: DRIFT_REFERENCE_DAYS)."),
+    ] = None,
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant (default: all).")] = None,
+    metrics_file: Annotated[
+        Path | None, typer.Option(help="Also write the figures as Prometheus gauges (.prom).")
+    ] = None,
+) -> None:
+    """Compare recent questions and retrieval scores with the weeks before (exit 1: drift)."""
+    from {{ cookiecutter.package_name }}.observability.drift_report import compare, render, write_metrics
+    from {{ cookiecutter.package_name }}.observability.query_log import QueryLog
+
+    settings = load_settings()
+    with knowledge_base() as kb:
+        query_log = QueryLog(kb.registry.engine)
+        report = compare(query_log, settings, recent_days, reference_days, tenant)
+    console.print(render(report))
+    if metrics_file:
+        write_metrics(report, metrics_file)
+    if not report.enough_data:
+        minimum = report.thresholds.min_queries
+        console.print(f"Too few queries to compare (DRIFT_MIN_QUERIES={minimum}).")
+    elif report.drifted:
+        console.print("[red]Drift:[/red] recent queries differ from the reference window.")
+        raise typer.Exit(code=1)
+    else:
+        console.print("No drift past the thresholds.")
+
+
 @app.command("eval")
 def evaluate(
     golden: Annotated[Path, typer.Option(help="Golden questions, JSON Lines.")] = GOLDEN_SET,

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+LogFormat = Literal["auto", "json", "console"]
 VectorStoreName = Literal["chroma", "qdrant", "pgvector"]
 EmbeddingsProvider = Literal["hashing", "openai", "ollama"]
 LLMProvider = Literal["extractive", "openai", "anthropic", "ollama"]
@@ -163,6 +164,35 @@ class Settings(BaseSettings):
     ui_api_key: SecretStr | None = Field(default=None, description="Sent as a bearer token.")
     ui_port: int = Field(default=8501, ge=1, le=65535)
 {%- endif %}
+
+    # --- Observability: logs, metrics, traces, drift ----------------------------------------
+    log_format: LogFormat = Field(
+        default="auto", description="auto: JSON lines in production, readable lines otherwise."
+    )
+    log_content: bool = Field(
+        default=False,
+        description="Also keep question text (query log). Off: no user or document text.",
+    )
+    otel_exporter_otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP collector, e.g. http://localhost:4318; set: tracing on "
+        "(needs `uv sync --extra otel`).",
+    )
+    otel_service_name: str | None = Field(default=None, description="Unset: APP_NAME.")
+    query_log: bool = Field(
+        default=True, description="Record each search (score, embedding sketch) for `drift`."
+    )
+    drift_recent_days: float = Field(default=7.0, gt=0, description="The window checked.")
+    drift_reference_days: float = Field(
+        default=28.0, gt=0, description="The window before it, compared against."
+    )
+    drift_embedding_threshold: float = Field(
+        default=0.1, gt=0, le=2, description="Centroid cosine distance flagged as a shift."
+    )
+    drift_score_ks_threshold: float = Field(
+        default=0.2, gt=0, le=1, description="Top-score KS statistic flagged as a shift."
+    )
+    drift_min_queries: int = Field(default=30, ge=2, description="Per window, to compare.")
 
     # --- Evaluation gate (the `eval` command, `make eval`) --------------------------------
     # The sample corpus scores hit@5 1.0, MRR 0.98, nDCG@5 0.98, citations 1.0 offline;

@@ -1,5 +1,6 @@
 """API keys: 401 without a valid one, each key acts for its tenant, production refusals."""
 
+import json
 import re
 
 import pytest
@@ -43,12 +44,15 @@ def test_without_a_valid_key_is_401_json(keyed_settings: Settings, headers: dict
         assert response.json()["error"]["type"] == "unauthorized"
 
 
-def test_probes_and_docs_need_no_key(keyed_settings: Settings) -> None:
+def test_probes_metrics_and_docs_need_no_key(keyed_settings: Settings) -> None:
+    # /metrics carries no tenant or user data (only routes, statuses, models), and a
+    # scraper has no API key: like the probes, it is for the network the app runs in.
+    paths = ("/healthz", "/readyz", "/metrics", "/docs")
     with TestClient(create_app(keyed_settings)) as client:
-        statuses = {path: client.get(path).status_code for path in ("/healthz", "/readyz", "/docs")}
+        statuses = {path: client.get(path).status_code for path in paths}
         schema = client.get("/openapi.json")
 
-    assert statuses == {"/healthz": 200, "/readyz": 200, "/docs": 200}
+    assert statuses == dict.fromkeys(paths, 200)
     assert schema.status_code == 200
     # The docs' "Authorize" button knows both ways to send a key.
     schemes = schema.json()["components"]["securitySchemes"]
@@ -118,3 +122,17 @@ def test_production_accepts_real_keys() -> None:
 def test_malformed_api_keys_entries_are_refused(entry: str) -> None:
     with pytest.raises(ValidationError, match="TENANT:SHA256HEX"):
         Settings(api_keys=[entry])
+
+
+def test_the_request_log_names_the_tenant_of_the_key(
+    keyed_settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = keyed_settings.model_copy(update={"log_format": "json"})
+    with TestClient(create_app(settings)) as client:
+        for tenant, request_id in (("tenant-a", "req-a"), ("tenant-b", "req-b")):
+            client.get("/v1/documents", headers={**key_of(tenant), "X-Request-ID": request_id})
+
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.strip()]
+    tenants = {line["request_id"]: line["tenant"] for line in lines if line["event"] == "request"}
+    assert tenants == {"req-a": "tenant-a", "req-b": "tenant-b"}
+    assert "test-key-tenant" not in str(lines), "keys are never logged"

@@ -1,9 +1,11 @@
 """The agent: LangChain's `create_agent` loop (model → tools → model ...) with our tools,
 limits and system rules, persisted per thread by a LangGraph checkpointer."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from langchain.agents import create_agent
+from langchain.agents.middleware import AgentMiddleware
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
@@ -32,14 +34,17 @@ def build_agent(
     model: BaseChatModel | None,
     services: ToolServices,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
+    middleware: Sequence[AgentMiddleware[Any, Any, Any]] = (),
 ) -> Agent:
-    """The compiled agent graph; `model=None` (LLM_PROVIDER=extractive) runs offline."""
+    """The compiled agent graph; `model=None` (LLM_PROVIDER=extractive) runs offline.
+    `middleware` goes first: outside the limits, it sees what they decided."""
     settings = services.settings
     agent: Agent = create_agent(
         model or OfflineAgentModel(),
         build_tools(settings.agent_tools, services),
         system_prompt=SYSTEM_PROMPT,
         middleware=[
+            *middleware,
             StepLimit(settings.agent_max_steps),
             ToolGuard(settings.agent_tool_timeout_s, settings.agent_max_tool_output_chars),
         ],

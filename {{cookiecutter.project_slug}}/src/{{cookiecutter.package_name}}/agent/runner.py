@@ -8,10 +8,11 @@ request's authenticated tenant), never from the message.
 
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+from langchain.agents.middleware import AgentMiddleware
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
@@ -188,12 +189,17 @@ class AgentRunner:
 
 
 @asynccontextmanager
-async def open_agent(answerer: Answerer, model: BaseChatModel | None) -> AsyncIterator[AgentRunner]:
-    """The agent, on the knowledge base's database; for the app's lifetime."""
+async def open_agent(
+    answerer: Answerer,
+    model: BaseChatModel | None,
+    middleware: Sequence[AgentMiddleware[Any, Any, Any]] = (),
+) -> AsyncIterator[AgentRunner]:
+    """The agent, on the knowledge base's database; for the app's lifetime. `middleware`
+    wraps the built-in limits (the app adds telemetry there)."""
     knowledge_base = answerer.knowledge_base
     # The knowledge base's settings: they name the local pgvector server when it runs one.
     async with open_checkpointer(knowledge_base.settings) as checkpointer:
         services = ToolServices(answerer=answerer, settings=answerer.settings)
-        agent = build_agent(model, services, checkpointer)
+        agent = build_agent(model, services, checkpointer, middleware)
         threads = ThreadStore(knowledge_base.registry.engine)
         yield AgentRunner(agent, threads, checkpointer, answerer, offline=model is None)

@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 from {{ cookiecutter.package_name }} import __version__
 {%- if cookiecutter.include_agent == "yes" %}
 from {{ cookiecutter.package_name }}.agent.runner import open_agent
+from {{ cookiecutter.package_name }}.agent.telemetry import ToolTelemetry
 {%- endif %}
 from {{ cookiecutter.package_name }}.api.deps import enforce_rate_limit
 from {{ cookiecutter.package_name }}.api.errors import install_error_handlers
@@ -31,10 +32,11 @@ from {{ cookiecutter.package_name }}.api.routes import (
     openai_compat,
     search,
 )
-from {{ cookiecutter.package_name }}.feedback import FeedbackStore
 from {{ cookiecutter.package_name }}.llm import build_chat_model
+from {{ cookiecutter.package_name }}.observability import install_observability
+from {{ cookiecutter.package_name }}.observability.genai import observe_chat_model
+from {{ cookiecutter.package_name }}.observability.instrumented import ObservedFeedbackStore, ObservedKnowledgeBase
 from {{ cookiecutter.package_name }}.rag.answer import Answerer
-from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import Settings, get_settings
 
 
@@ -51,13 +53,17 @@ def create_app(
         # The chat model first: a provider without its key or package stops startup
         # before any store is opened.
         model = build_chat_model(settings)
+        observe_chat_model(model, observability.genai)
         async with AsyncExitStack() as stack:
-            kb = stack.enter_context(KnowledgeBase(settings))
+            stack.callback(observability.close)  # last out: flushes the spans of shutdown too
+            kb = stack.enter_context(ObservedKnowledgeBase(settings, observability))
             app.state.knowledge_base = kb
             app.state.answerer = Answerer(kb, model, settings)
-            app.state.feedback = FeedbackStore(kb.registry.engine)
+            app.state.feedback = ObservedFeedbackStore(kb.registry.engine, observability)
 {%- if cookiecutter.include_agent == "yes" %}
-            app.state.agent = await stack.enter_async_context(open_agent(app.state.answerer, model))
+            app.state.agent = await stack.enter_async_context(
+                open_agent(app.state.answerer, model, [ToolTelemetry(observability)])
+            )
 {%- endif %}
             if checks is None:
                 app.state.readiness_checks.update(knowledge_base_checks(kb))
@@ -84,6 +90,8 @@ def create_app(
             allow_headers=["*"],
             expose_headers=["X-Request-ID"],
         )
+    # Logs, metrics (`/metrics`) and traces; inside the request id middleware (added after).
+    observability = install_observability(app, settings)
     # Added last so it runs first: every later layer (and every error body) sees the id.
     app.add_middleware(RequestIdMiddleware)
 
