@@ -17,6 +17,10 @@ from tests.conftest import settings_env
 COMMAND = "{{ cookiecutter.project_slug }}"
 
 
+# A cold start imports the whole LangChain stack: a few seconds alone, but several times
+# that on a busy CI machine. Waiting longer costs nothing when the server is up sooner.
+STARTUP_TIMEOUT_S = 120
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -78,7 +82,7 @@ def _start(
         )
     processes.append(process)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"server exited early: {log.read_text()}")
@@ -87,4 +91,4 @@ def _start(
             return url
         except httpx2.TransportError:
             time.sleep(0.1)
-    pytest.fail("server did not answer within 30 s")
+    pytest.fail(f"server did not answer within {STARTUP_TIMEOUT_S} s: {log.read_text()}")

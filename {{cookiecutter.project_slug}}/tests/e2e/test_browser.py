@@ -20,7 +20,7 @@ import pytest
 
 from {{ cookiecutter.package_name }}.settings import Settings
 from tests.conftest import SAMPLE_DOCS, settings_env
-from tests.e2e.conftest import COMMAND, ServerFactory, free_port
+from tests.e2e.conftest import COMMAND, STARTUP_TIMEOUT_S, ServerFactory, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +67,7 @@ def ui_url(start_server: ServerFactory, tmp_path: Path, settings: Settings) -> I
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while True:
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the UI did not start: {log.read_text()}")
