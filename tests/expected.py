@@ -36,6 +36,7 @@ src/{package}/api/deps.py
 src/{package}/api/errors.py
 src/{package}/api/middleware.py
 src/{package}/api/limits.py
+src/{package}/api/inputs.py
 src/{package}/api/readiness.py
 src/{package}/api/routes/__init__.py
 src/{package}/api/routes/health.py
@@ -85,6 +86,7 @@ tests/__init__.py
 tests/conftest.py
 tests/api/__init__.py
 tests/api/test_errors.py
+tests/api/test_bad_input.py
 tests/api/test_limits.py
 tests/api/test_health.py
 tests/api/test_request_id.py
