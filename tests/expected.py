@@ -87,6 +87,7 @@ tests/conftest.py
 tests/api/__init__.py
 tests/api/test_errors.py
 tests/api/test_bad_input.py
+tests/api/test_injection.py
 tests/api/test_limits.py
 tests/api/test_health.py
 tests/api/test_request_id.py
@@ -101,6 +102,7 @@ tests/e2e/conftest.py
 tests/e2e/test_golden_answers.py
 tests/fakes.py
 tests/llm_stubs.py
+tests/canary.py
 tests/servers.py
 tests/sse.py
 tests/api/test_answers.py
@@ -166,6 +168,7 @@ WHEN: dict[tuple[str, str], str] = {
         tests/agent/test_loop.py
         tests/agent/test_offline_runs.py
         tests/agent/test_tools.py
+        tests/agent/test_injection.py
     """,
     ("auth", "api_key"): """
         src/{package}/api/security.py
