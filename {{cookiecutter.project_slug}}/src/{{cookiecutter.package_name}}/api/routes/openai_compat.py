@@ -17,6 +17,7 @@ from fastapi.sse import EventSourceResponse, format_sse_event
 
 from {{ cookiecutter.package_name }}.api.deps import AnswererDep, SettingsDep, TenantDep
 from {{ cookiecutter.package_name }}.api.errors import ERROR_TYPES, error_doc
+from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY
 from {{ cookiecutter.package_name }}.api.openai_models import (
     AssistantMessage,
     ChatCompletion,
@@ -29,7 +30,6 @@ from {{ cookiecutter.package_name }}.api.openai_models import (
     ModelCard,
     ModelList,
 )
-from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY
 from {{ cookiecutter.package_name }}.rag.answer import Citation, Finished, Scope, Sources, Token, Usage
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.schemas import MAX_QUESTION_CHARS, AnswerCitation, ErrorDetail, ErrorResponse
