@@ -36,6 +36,7 @@ src/{package}/api/deps.py
 src/{package}/api/errors.py
 src/{package}/api/middleware.py
 src/{package}/api/limits.py
+src/{package}/api/inputs.py
 src/{package}/api/readiness.py
 src/{package}/api/routes/__init__.py
 src/{package}/api/routes/health.py
@@ -97,6 +98,8 @@ tests/__init__.py
 tests/conftest.py
 tests/api/__init__.py
 tests/api/test_errors.py
+tests/api/test_bad_input.py
+tests/api/test_injection.py
 tests/api/test_limits.py
 tests/api/test_health.py
 tests/api/test_request_id.py
@@ -111,6 +114,7 @@ tests/e2e/conftest.py
 tests/e2e/test_golden_answers.py
 tests/fakes.py
 tests/llm_stubs.py
+tests/canary.py
 tests/servers.py
 tests/sse.py
 tests/api/test_answers.py
@@ -185,6 +189,7 @@ WHEN: dict[tuple[str, str], str] = {
         tests/agent/test_offline_runs.py
         tests/agent/test_telemetry.py
         tests/agent/test_tools.py
+        tests/agent/test_injection.py
     """,
     ("auth", "api_key"): """
         src/{package}/api/security.py

@@ -1,9 +1,29 @@
 """The HTTP contract: request and response models shared by the API and its clients."""
 
+import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+MAX_QUESTION_CHARS = 4000
+ID_PATTERN = r"^[0-9a-f]{32}$"  # the ids this API hands out (documents, threads)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(value: str) -> str:
+    """Refuse text no store or provider can keep: NUL (PostgreSQL text cannot hold it)
+    and unpaired surrogates (JSON can escape them as \\ud800; UTF-8 cannot encode them)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters (\\u0000)")
+    if _SURROGATE.search(value):
+        raise ValueError("must be valid Unicode (no unpaired surrogates)")
+    return value
+
+
+# Every string a client sends is `Text`: a clear 422 here, not a store error (500) later.
+Text = Annotated[str, AfterValidator(_storable)]
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 class ErrorDetail(BaseModel):
@@ -95,8 +115,8 @@ class DeleteResponse(BaseModel):
 class Filters(BaseModel):
     """Which documents a request may draw on (default: all of the tenant's)."""
 
-    document_ids: list[str] | None = Field(default=None, description="Only these documents.")
-    sources: list[str] | None = Field(default=None, description="Only these file names.")
+    document_ids: list[Id] | None = Field(default=None, description="Only these documents.")
+    sources: list[Text] | None = Field(default=None, description="Only these file names.")
 
 
 class SearchRequest(Filters):
@@ -106,7 +126,7 @@ class SearchRequest(Filters):
         "json_schema_extra": {"examples": [{"query": "How long is the warranty?", "top_k": 3}]}
     }
 
-    query: str = Field(min_length=1, max_length=4000)
+    query: Text = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     top_k: int | None = Field(
         default=None, ge=1, description="Defaults to DEFAULT_TOP_K; capped at MAX_TOP_K."
     )
@@ -147,7 +167,7 @@ class QueryRequest(Filters):
         "json_schema_extra": {"examples": [{"question": "How long is the frame warranty?"}]}
     }
 
-    question: str = Field(min_length=1, max_length=4000)
+    question: Text = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     top_k: int | None = Field(
         default=None, ge=1, le=50, description="Chunks given to the model; default ANSWER_TOP_K."
     )
@@ -222,10 +242,12 @@ class FeedbackRequest(BaseModel):
     }
 
     rating: Rating
-    comment: str | None = Field(default=None, max_length=2000)
-    question: str = Field(min_length=1, max_length=4000)
-    answer: str = Field(max_length=20_000)
-    citation_ids: list[str] = Field(default_factory=list, max_length=50)
+    comment: Text | None = Field(default=None, max_length=2000)
+    question: Text = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    answer: Text = Field(max_length=20_000)
+    citation_ids: list[Annotated[Text, Field(max_length=100)]] = Field(
+        default_factory=list, max_length=50
+    )
 
 
 class FeedbackResponse(BaseModel):

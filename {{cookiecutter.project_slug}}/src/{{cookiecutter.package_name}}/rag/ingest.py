@@ -10,6 +10,7 @@ Order of work for a set of files (see registry.py for why it is safe to kill at 
 """
 
 import hashlib
+import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from {{ cookiecutter.package_name }}.rag.errors import (
     DependencyUnavailableError,
     DocumentNotFoundError,
     FileTooLargeError,
+    InvalidFileNameError,
     KnowledgeBaseError,
 )
 from {{ cookiecutter.package_name }}.rag.loaders import load_document
@@ -33,6 +35,9 @@ T = TypeVar("T")
 IngestStatus = Literal["added", "unchanged", "replaced", "failed"]
 # Pending ids older than this are leftovers of a dead process, not of a running ingest.
 STALE_PENDING = timedelta(minutes=10)
+MAX_SOURCE_CHARS = 255
+# A control character, an absolute path (/x, \x, C:x), or a ".." part.
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]|^[/\\]|^[A-Za-z]:|(^|[/\\])\.\.([/\\]|$)")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,23 @@ def _sha256(data: bytes) -> str:
 
 def batched(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def source_name(filename: str) -> str:
+    """The name a file is stored under: a relative path such as `guides/setup.md` (the CLI
+    names a directory's files so). Names are only shown and filtered on, never opened, but
+    one that is absolute, climbs out with `..` or holds control characters is no honest
+    client's file name, and would be a trap wherever names become paths (an export)."""
+    if _UNSAFE_NAME.search(filename):
+        raise InvalidFileNameError(
+            f"{filename!r} is not a valid file name: use a relative name, without '..' "
+            "or control characters."
+        )
+    if len(filename) > MAX_SOURCE_CHARS:
+        raise InvalidFileNameError(
+            f"A file name of {len(filename)} characters is over the limit of {MAX_SOURCE_CHARS}."
+        )
+    return PurePath(filename).as_posix()
 
 
 def document_id_for(tenant: str, source: str) -> str:
@@ -96,7 +118,7 @@ class Ingestor:
         )
         for position, (source, data) in enumerate(files):
             try:
-                outcome = self.prepare(PurePath(source).as_posix(), data, tenant, known)
+                outcome = self.prepare(source_name(source), data, tenant, known)
             except KnowledgeBaseError as exc:
                 if exc.status_code >= 500:  # a provider is down: not the file's fault
                     raise

@@ -59,6 +59,8 @@ def load_document(filename: str, data: bytes) -> list[Page]:
         raise UnsupportedFileTypeError(
             f"'{filename}' has an unsupported file {kind}; use {supported}."
         )
+    # NUL can hide in markup or a PDF's text; no store keeps it (PostgreSQL text cannot).
+    pages = [Page(page.text.replace("\x00", ""), page.page) for page in pages]
     pages = [page for page in pages if page.text.strip()]
     if not pages:
         hint = " (scanned pages need OCR first)" if suffix == ".pdf" else ""

@@ -21,7 +21,7 @@ from {{ cookiecutter.package_name }}.agent.schemas import (
     StepStarted,
     ThreadEvent,
 )
-from {{ cookiecutter.package_name }}.schemas import AnswerCitation, TokenEvent
+from {{ cookiecutter.package_name }}.schemas import MAX_QUESTION_CHARS, AnswerCitation, TokenEvent
 from {{ cookiecutter.package_name }}.ui.citations import show_citations
 from {{ cookiecutter.package_name }}.ui.client import ApiClient
 from {{ cookiecutter.package_name }}.ui.errors import ApiError
@@ -63,7 +63,7 @@ def render() -> None:
         controls = st.container()
         for turn in history:
             _show_turn(turn)
-        if message := st.chat_input("Ask the agent", max_chars=4000):
+        if message := st.chat_input("Ask the agent", max_chars=MAX_QUESTION_CHARS):
             turn = AgentTurn(message)
             history.append(turn)  # before asking: it stays in the history even if that fails
             with st.chat_message("user"):

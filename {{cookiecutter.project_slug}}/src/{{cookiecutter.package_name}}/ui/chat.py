@@ -4,7 +4,13 @@ from collections.abc import Iterator
 
 import streamlit as st
 
-from {{ cookiecutter.package_name }}.schemas import CitationsEvent, FeedbackRequest, Rating, TokenEvent
+from {{ cookiecutter.package_name }}.schemas import (
+    MAX_QUESTION_CHARS,
+    CitationsEvent,
+    FeedbackRequest,
+    Rating,
+    TokenEvent,
+)
 from {{ cookiecutter.package_name }}.ui.citations import show_citations
 from {{ cookiecutter.package_name }}.ui.client import ApiClient
 from {{ cookiecutter.package_name }}.ui.errors import ApiError
@@ -39,7 +45,9 @@ def render() -> None:
     with client:
         for turn in history:
             _show_turn(turn, client)
-        if question := st.chat_input("Ask a question about your documents", max_chars=4000):
+        if question := st.chat_input(
+            "Ask a question about your documents", max_chars=MAX_QUESTION_CHARS
+        ):
             turn = Turn(question)
             history.append(turn)  # before asking: it stays in the history even if that fails
             with st.chat_message("user"):

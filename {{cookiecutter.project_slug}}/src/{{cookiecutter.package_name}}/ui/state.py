@@ -18,6 +18,7 @@ TOP_K = "top_k"
 # QueryRequest.top_k is capped at 50 by the API, whatever MAX_TOP_K says.
 ANSWER_TOP_K_LIMIT = 50
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+_ANSWER_MARKUP = re.compile(r"[<\[$]")
 
 
 @dataclass
@@ -80,5 +81,8 @@ def plain(text: str) -> str:
 
 
 def answer_markdown(text: str) -> str:
-    """The model's answer keeps its Markdown, but `$` would start LaTeX (prices are common)."""
-    return text.replace("$", "\\$")
+    """The model's answer keeps its Markdown (emphasis, lists, code) but is text for the
+    rest. Model output is untrusted (OWASP LLM05): a document can talk a model into writing
+    HTML, or an image whose URL carries data away when shown. So `<` (raw HTML, autolinks)
+    and `[` (links, images) are escaped, as is `$`, which would start LaTeX."""
+    return _ANSWER_MARKUP.sub(r"\\\g<0>", text)

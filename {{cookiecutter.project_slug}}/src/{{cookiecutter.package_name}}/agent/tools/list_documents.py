@@ -1,9 +1,14 @@
-"""`list_documents`: what the knowledge base holds, so the model knows what it can search."""
+"""`list_documents`: what the knowledge base holds, so the model knows what it can search.
+
+File names come from whoever uploaded the files: they are neutralised like document text,
+so a name cannot pose as a <source> fence.
+"""
 
 from langchain.tools import ToolRuntime, tool
 from langchain_core.tools import BaseTool
 
 from {{ cookiecutter.package_name }}.agent.context import RunContext, ToolServices
+from {{ cookiecutter.package_name }}.rag.prompts import neutralise
 
 MAX_LISTED = 100  # a model needs an overview, not every name of a huge collection
 
@@ -16,7 +21,8 @@ def build(services: ToolServices) -> BaseTool:
         if not documents:
             return "The knowledge base is empty."
         lines = [
-            f"- {doc.source} ({doc.chunk_count} chunks, updated {doc.updated_at:%Y-%m-%d})"
+            f"- {neutralise(doc.source)} ({doc.chunk_count} chunks, "
+            f"updated {doc.updated_at:%Y-%m-%d})"
             for doc in documents[:MAX_LISTED]
         ]
         more = len(documents) - MAX_LISTED

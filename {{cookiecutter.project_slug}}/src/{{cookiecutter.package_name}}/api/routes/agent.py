@@ -20,11 +20,14 @@ from {{ cookiecutter.package_name }}.agent.schemas import (
 from {{ cookiecutter.package_name }}.agent.threads import ThreadRecord
 from {{ cookiecutter.package_name }}.api.deps import AgentRunnerDep, TenantDep
 from {{ cookiecutter.package_name }}.api.errors import ERROR_TYPES, error_doc
+from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY, IdPath
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.schemas import ErrorDetail, TokenEvent
 
 logger = logging.getLogger(__name__)
-router = APIRouter(prefix="/v1", tags=["agent"])
+router = APIRouter(
+    prefix="/v1", tags=["agent"], dependencies=[JSON_BODY], responses=JSON.responses
+)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: error_doc("No such thread for this caller (it may belong to someone else).")
 }
@@ -78,14 +81,14 @@ async def run_stream(
 
 
 @router.get("/threads/{thread_id}", responses=NOT_FOUND)
-async def get_thread(thread_id: str, runner: AgentRunnerDep, owner: TenantDep) -> ThreadResponse:
+async def get_thread(thread_id: IdPath, runner: AgentRunnerDep, owner: TenantDep) -> ThreadResponse:
     """A conversation's messages: the user's, the agent's (with its tool calls), the tools'."""
     return await runner.history(thread_id, owner)
 
 
 @router.delete("/threads/{thread_id}", responses=NOT_FOUND)
 async def delete_thread(
-    thread_id: str, runner: AgentRunnerDep, owner: TenantDep
+    thread_id: IdPath, runner: AgentRunnerDep, owner: TenantDep
 ) -> ThreadDeleted:
     """Forget a conversation: its messages and checkpoints are deleted."""
     await runner.delete(thread_id, owner)

@@ -9,6 +9,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from {{ cookiecutter.package_name }}.api.deps import AnswererDep, TenantDep
 from {{ cookiecutter.package_name }}.api.errors import ERROR_TYPES, error_doc
+from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY
 from {{ cookiecutter.package_name }}.llm import model_name
 from {{ cookiecutter.package_name }}.rag.answer import Answer, Finished, Scope, Sources, Token
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
@@ -24,7 +25,9 @@ from {{ cookiecutter.package_name }}.schemas import (
 )
 
 logger = logging.getLogger(__name__)
-router = APIRouter(prefix="/v1", tags=["answers"])
+router = APIRouter(
+    prefix="/v1", tags=["answers"], dependencies=[JSON_BODY], responses=JSON.responses
+)
 PROVIDER_ERRORS: dict[int | str, dict[str, Any]] = {
     502: error_doc("The chat model failed or could not be reached.")
 }

@@ -2,11 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep, SettingsDep, TenantDep
 from {{ cookiecutter.package_name }}.api.errors import error_doc
+from {{ cookiecutter.package_name }}.api.inputs import MULTIPART_BODY, IdPath
+from {{ cookiecutter.package_name }}.api.middleware import request_id_of
 from {{ cookiecutter.package_name }}.rag.errors import FileTooLargeError
 from {{ cookiecutter.package_name }}.schemas import (
     DeleteResponse,
@@ -24,13 +26,15 @@ router = APIRouter(prefix="/v1/documents", tags=["documents"])
 @router.post(
     "",
     response_model=IngestResponse,
+    dependencies=[MULTIPART_BODY],
     responses={
         413: error_doc("Too many files, or every file was over MAX_UPLOAD_BYTES."),
-        415: error_doc("Every file was of an unsupported type."),
-        422: error_doc("Every file was empty or unreadable."),
+        415: error_doc("Every file was of an unsupported type, or the body not multipart."),
+        422: error_doc("Every file was empty, unreadable or badly named."),
     },
 )
 def upload_documents(
+    request: Request,
     files: Annotated[list[UploadFile], File(description="One or more .txt .md .pdf .html .docx")],
     kb: KnowledgeBaseDep,
     settings: SettingsDep,
@@ -54,6 +58,7 @@ def upload_documents(
         error = ErrorDetail(
             message=f"No file was ingested: {failures[0].error}",
             type="ingest_failed",
+            request_id=request_id_of(request.scope),
             details=[r.model_dump() for r in body.results],
         )
         return JSONResponse(ErrorResponse(error=error).model_dump(), failures[0].status_code)
@@ -74,11 +79,11 @@ def list_documents(kb: KnowledgeBaseDep, tenant: TenantDep) -> DocumentList:
 
 
 @router.get("/{document_id}", responses={404: error_doc("No such document.")})
-def get_document(document_id: str, kb: KnowledgeBaseDep, tenant: TenantDep) -> DocumentInfo:
+def get_document(document_id: IdPath, kb: KnowledgeBaseDep, tenant: TenantDep) -> DocumentInfo:
     return DocumentInfo.model_validate(kb.document(document_id, tenant))
 
 
 @router.delete("/{document_id}", responses={404: error_doc("No such document.")})
-def delete_document(document_id: str, kb: KnowledgeBaseDep, tenant: TenantDep) -> DeleteResponse:
+def delete_document(document_id: IdPath, kb: KnowledgeBaseDep, tenant: TenantDep) -> DeleteResponse:
     """Delete the document and every one of its chunks."""
     return DeleteResponse(document_id=document_id, deleted_chunks=kb.delete(document_id, tenant))

@@ -3,9 +3,12 @@
 from fastapi import APIRouter, status
 
 from {{ cookiecutter.package_name }}.api.deps import FeedbackStoreDep, TenantDep
+from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY
 from {{ cookiecutter.package_name }}.schemas import FeedbackRequest, FeedbackResponse
 
-router = APIRouter(prefix="/v1", tags=["feedback"])
+router = APIRouter(
+    prefix="/v1", tags=["feedback"], dependencies=[JSON_BODY], responses=JSON.responses
+)
 
 
 @router.post("/feedback", status_code=status.HTTP_201_CREATED)

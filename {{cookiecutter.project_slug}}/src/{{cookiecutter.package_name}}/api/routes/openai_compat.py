@@ -17,6 +17,7 @@ from fastapi.sse import EventSourceResponse, format_sse_event
 
 from {{ cookiecutter.package_name }}.api.deps import AnswererDep, SettingsDep, TenantDep
 from {{ cookiecutter.package_name }}.api.errors import ERROR_TYPES, error_doc
+from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY
 from {{ cookiecutter.package_name }}.api.openai_models import (
     AssistantMessage,
     ChatCompletion,
@@ -31,10 +32,12 @@ from {{ cookiecutter.package_name }}.api.openai_models import (
 )
 from {{ cookiecutter.package_name }}.rag.answer import Citation, Finished, Scope, Sources, Token, Usage
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
-from {{ cookiecutter.package_name }}.schemas import AnswerCitation, ErrorDetail, ErrorResponse
+from {{ cookiecutter.package_name }}.schemas import MAX_QUESTION_CHARS, AnswerCitation, ErrorDetail, ErrorResponse
 
 logger = logging.getLogger(__name__)
-router = APIRouter(prefix="/v1", tags=["openai-compatible"])
+router = APIRouter(
+    prefix="/v1", tags=["openai-compatible"], dependencies=[JSON_BODY], responses=JSON.responses
+)
 MODEL_ID = "{{ cookiecutter.project_slug }}-rag"
 OWNER = "{{ cookiecutter.project_slug }}"
 STARTED = int(time.time())
@@ -65,6 +68,8 @@ def question_of(request: ChatCompletionRequest) -> str:
         raise HTTPException(404, f"The model {request.model!r} does not exist; use {MODEL_ID!r}.")
     for message in reversed(request.messages):
         if message.role == "user" and message.text.strip():
+            if len(message.text) > MAX_QUESTION_CHARS:  # the limit of /v1/query's question
+                raise HTTPException(422, f"The question is over {MAX_QUESTION_CHARS} characters.")
             return message.text
     raise HTTPException(400, "The messages contain no user message with text to answer.")
 
@@ -96,7 +101,7 @@ def list_models() -> ModelList:
         200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE chunks"},
         400: error_doc("No user message."),
         404: error_doc("Unknown model id."),
-        422: error_doc("Invalid request, or max_tokens over LLM_MAX_TOKENS."),
+        422: error_doc("Invalid request, question too long, or max_tokens over LLM_MAX_TOKENS."),
         502: error_doc("The chat model failed or could not be reached."),
     },
 )

@@ -5,9 +5,12 @@ import time
 from fastapi import APIRouter
 
 from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep, TenantDep
+from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY
 from {{ cookiecutter.package_name }}.schemas import SearchHit, SearchRequest, SearchResponse
 
-router = APIRouter(prefix="/v1", tags=["search"])
+router = APIRouter(
+    prefix="/v1", tags=["search"], dependencies=[JSON_BODY], responses=JSON.responses
+)
 
 
 @router.post("/search")
