@@ -15,6 +15,9 @@ class ErrorDetail(BaseModel):
     details: list[dict[str, Any]] | None = Field(
         default=None, description="Per-field problems, for validation errors."
     )
+    dependency: Literal["llm", "embeddings", "vector_store"] | None = Field(
+        default=None, description="The service that failed, for 502, 503 and 504."
+    )
 
 
 class ErrorResponse(BaseModel):

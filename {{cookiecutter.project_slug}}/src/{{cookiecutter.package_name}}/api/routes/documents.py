@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import JSONResponse
 
 from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep, SettingsDep, TenantDep
-from {{ cookiecutter.package_name }}.api.errors import error_doc
+from {{ cookiecutter.package_name }}.api.errors import DEPENDENCY_ERRORS, error_doc
 from {{ cookiecutter.package_name }}.rag.errors import FileTooLargeError
 from {{ cookiecutter.package_name }}.schemas import (
     DeleteResponse,
@@ -28,6 +28,7 @@ router = APIRouter(prefix="/v1/documents", tags=["documents"])
         413: error_doc("Too many files, or every file was over MAX_UPLOAD_BYTES."),
         415: error_doc("Every file was of an unsupported type."),
         422: error_doc("Every file was empty or unreadable."),
+        **DEPENDENCY_ERRORS,
     },
 )
 def upload_documents(

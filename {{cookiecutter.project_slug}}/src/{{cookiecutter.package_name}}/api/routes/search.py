@@ -5,12 +5,13 @@ import time
 from fastapi import APIRouter
 
 from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep, TenantDep
+from {{ cookiecutter.package_name }}.api.errors import DEPENDENCY_ERRORS
 from {{ cookiecutter.package_name }}.schemas import SearchHit, SearchRequest, SearchResponse
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
 
-@router.post("/search")
+@router.post("/search", responses=DEPENDENCY_ERRORS)
 def search(request: SearchRequest, kb: KnowledgeBaseDep, tenant: TenantDep) -> SearchResponse:
     """Hybrid search (vector similarity + BM25, fused by rank) over the tenant's documents."""
     started = time.perf_counter()
