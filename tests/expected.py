@@ -69,6 +69,7 @@ src/{package}/rag/ingest.py
 src/{package}/rag/keyword_search.py
 src/{package}/rag/retrieval.py
 src/{package}/rag/knowledge_base.py
+src/{package}/rag/outages.py
 data/docs/company-overview.md
 data/docs/returns-and-refunds.md
 data/docs/warranty.md
@@ -93,6 +94,7 @@ tests/api/test_search.py
 tests/rag/__init__.py
 tests/rag/test_knowledge_base.py
 tests/rag/test_durability.py
+tests/rag/test_provider_outages.py
 tests/e2e/__init__.py
 tests/e2e/test_serve.py
 tests/e2e/conftest.py
@@ -102,6 +104,7 @@ tests/llm_stubs.py
 tests/servers.py
 tests/sse.py
 tests/api/test_answers.py
+tests/api/test_outages.py
 tests/api/test_openai_compat.py
 tests/api/test_feedback.py
 tests/unit/test_feedback_cli.py

@@ -28,7 +28,7 @@ class StubLLM:
     url: str = ""
     requests: list[dict[str, Any]] = field(default_factory=list)
     fail_status: int | None = None  # answer requests with this HTTP error...
-    fail_times: int | None = None  # ...this many (None: every one), then answer again
+    fail_times: int | None = None  # ...the first N (None: every one), then answer again
     delay_s: float = 0.0  # wait this long before answering (client timeouts)
     error_after_words: int | None = None  # streams: report an error after N words
 
@@ -84,8 +84,8 @@ def stub_app(stub: StubLLM) -> FastAPI:
         return body, prompt
 
     def failure() -> Response | None:
-        failed_before = len(stub.requests) - 1
-        if stub.fail_status is None or failed_before >= (stub.fail_times or len(stub.requests)):
+        fail_times = len(stub.requests) if stub.fail_times is None else stub.fail_times
+        if stub.fail_status is None or len(stub.requests) > fail_times:
             return None
         error = {"error": {"message": "stub failure", "type": "server_error"}}
         # Providers say when to retry; the OpenAI and Anthropic clients obey (tests stay fast).

@@ -46,8 +46,8 @@ def _client_errors() -> tuple[tuple[type, ...], tuple[type, ...]]:
     outages: list[type] = [ConnectionError]
     for module_name, (timeout, connection) in _CLIENT_ERRORS.items():
         if module := sys.modules.get(module_name):
-            timeouts.append(getattr(module, timeout))
-            outages.append(getattr(module, connection))
+            timeouts.append(getattr(module, timeout, TimeoutError))
+            outages.append(getattr(module, connection, ConnectionError))
     return tuple(timeouts), tuple(outages)
 
 
@@ -105,10 +105,10 @@ class Outage:
 
 
 class HealthRecord:
-    """The last outage of one service, cleared by its next successful call.
+    """The last outage of one service, cleared by its next call that gets an answer.
 
-    Only outages (503, 504) count: a refused request says nothing about availability.
-    Assignments are atomic, so request threads can report without a lock.
+    A refused request (502) clears it too: the service answered. Assignments are atomic,
+    so request threads can report without a lock.
     """
 
     def __init__(self) -> None:
@@ -118,8 +118,8 @@ class HealthRecord:
         self.outage = None
 
     def failed(self, error: KnowledgeBaseError) -> None:
-        if isinstance(error, DependencyUnavailableError):
-            self.outage = Outage(str(error), time.monotonic())
+        unavailable = isinstance(error, DependencyUnavailableError)
+        self.outage = Outage(str(error), time.monotonic()) if unavailable else None
 
     def recent_outage(self, within_s: float) -> Outage | None:
         outage = self.outage
