@@ -5,6 +5,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from {{ cookiecutter.package_name }}.rag.errors import Dependency
+
 
 class ErrorDetail(BaseModel):
     """What went wrong, in the shape OpenAI-style clients already understand."""
@@ -15,7 +17,7 @@ class ErrorDetail(BaseModel):
     details: list[dict[str, Any]] | None = Field(
         default=None, description="Per-field problems, for validation errors."
     )
-    dependency: Literal["llm", "embeddings", "vector_store"] | None = Field(
+    dependency: Dependency | None = Field(
         default=None, description="The service that failed, for 502, 503 and 504."
     )
 

@@ -87,16 +87,23 @@ def test_interactive_docs_work_offline(client: TestClient) -> None:
     assert "SwaggerUIBundle" in script.text
 
 
+def run_check(check: ReadinessCheck) -> CheckResult:
+    async def result() -> CheckResult:
+        return await check()
+
+    return asyncio.run(result())
+
+
 def test_a_provider_outage_is_reported_until_an_answer_or_for_a_while() -> None:
     health = HealthRecord()
     health.failed(DependencyUnavailableError("The model is unavailable.", "llm"))
 
-    reported = asyncio.run(outage_check(health)())
-    later = asyncio.run(outage_check(health, memory_s=0)())  # offered traffic again
+    reported = run_check(outage_check(health))
+    later = run_check(outage_check(health, memory_s=0))  # offered traffic again
     health.failed(DependencyError("The model refused the request.", "llm"))  # it answered
 
     assert reported.status == "error"
     assert reported.detail is not None
     assert reported.detail.startswith("The model is unavailable. (")
     assert later.status == "ok"
-    assert asyncio.run(outage_check(health)()).status == "ok"
+    assert run_check(outage_check(health)).status == "ok"

@@ -179,8 +179,8 @@ class Answerer:
             for chunk in model.stream(build_messages(question, hits)):
                 if isinstance(chunk, AIMessageChunk):
                     yield chunk
-        # Each provider's client raises its own errors (httpx, openai, anthropic, ollama);
-        # all mean "the model failed", reported as one error with the cause in the log.
+        # Each provider's client raises its own errors (httpx, openai, anthropic, ollama),
+        # after its own retries: one error, 502, 503 or 504, with the cause in the log.
         except Exception as exc:
             raise self.model_failed(exc) from exc
         self.model_health.succeeded()
