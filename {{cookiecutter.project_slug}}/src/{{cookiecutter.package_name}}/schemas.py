@@ -5,8 +5,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from {{ cookiecutter.package_name }}.rag.errors import Dependency
-
 
 class ErrorDetail(BaseModel):
     """What went wrong, in the shape OpenAI-style clients already understand."""
@@ -17,7 +15,8 @@ class ErrorDetail(BaseModel):
     details: list[dict[str, Any]] | None = Field(
         default=None, description="Per-field problems, for validation errors."
     )
-    dependency: Dependency | None = Field(
+    # rag.errors.Dependency, restated: the UI imports this contract, never the server's code.
+    dependency: Literal["llm", "embeddings", "vector_store"] | None = Field(
         default=None, description="The service that failed, for 502, 503 and 504."
     )
 

@@ -240,7 +240,7 @@ def open_index(settings: Settings, embeddings: Embeddings) -> VectorIndex:
             f"VECTOR_STORE={settings.vector_store} but its integration is not installed: "
             f"run `uv sync --extra {settings.vector_store}`"
         ) from exc
-    except (ConfigurationError, DependencyUnavailableError):
+    except KnowledgeBaseError:  # already says what to do (or that the embeddings failed)
         raise
     except Exception as exc:
         raise DependencyUnavailableError(
