@@ -29,6 +29,7 @@ _CLIENT_ERRORS = {
     "anthropic": ("APITimeoutError", "APIConnectionError"),
 }
 _TIMEOUT_STATUSES = {408, 504}
+_OUTAGE_STATUSES = {429, *range(500, 600)}
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -54,14 +55,13 @@ def _client_errors() -> tuple[tuple[type, ...], tuple[type, ...]]:
 def failure_kind(error: BaseException) -> FailureKind:
     """What kind of failure a client's error is; `refused` unless it is clearly transient."""
     timeouts, outages = _client_errors()
-    kinds: set[FailureKind] = set()
-    for cause in _chain(error):
-        status = None if isinstance(cause, KnowledgeBaseError) else getattr(cause, "status_code", None)
-        if isinstance(cause, timeouts) or status in _TIMEOUT_STATUSES:
-            kinds.add("timeout")
-        elif isinstance(cause, outages) or (isinstance(status, int) and (status == 429 or status >= 500)):
-            kinds.add("unavailable")
-    return "timeout" if "timeout" in kinds else "unavailable" if kinds else "refused"
+    causes = [c for c in _chain(error) if not isinstance(c, KnowledgeBaseError)]
+    statuses = {getattr(cause, "status_code", None) for cause in causes}  # HTTP errors have one
+    if any(isinstance(c, timeouts) for c in causes) or statuses & _TIMEOUT_STATUSES:
+        return "timeout"
+    if any(isinstance(c, outages) for c in causes) or statuses & _OUTAGE_STATUSES:
+        return "unavailable"
+    return "refused"
 
 
 def dependency_error(
