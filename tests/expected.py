@@ -82,6 +82,7 @@ src/{package}/observability/query_log.py
 src/{package}/observability/tracing.py
 src/{package}/api/routes/metrics.py
 docs/observability.md
+src/{package}/rag/outages.py
 data/docs/company-overview.md
 data/docs/returns-and-refunds.md
 data/docs/warranty.md
@@ -108,6 +109,7 @@ tests/api/test_search.py
 tests/rag/__init__.py
 tests/rag/test_knowledge_base.py
 tests/rag/test_durability.py
+tests/rag/test_provider_outages.py
 tests/e2e/__init__.py
 tests/e2e/test_serve.py
 tests/e2e/conftest.py
@@ -118,6 +120,7 @@ tests/canary.py
 tests/servers.py
 tests/sse.py
 tests/api/test_answers.py
+tests/api/test_outages.py
 tests/api/test_openai_compat.py
 tests/api/test_feedback.py
 tests/unit/test_feedback_cli.py

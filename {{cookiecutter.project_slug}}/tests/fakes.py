@@ -1,7 +1,7 @@
-"""A scripted chat model for tests: streams its replies word by word and keeps tool calls.
+"""Fakes for tests: a scripted chat model, and embeddings whose provider goes down.
 
 LangChain's GenericFakeChatModel cannot `bind_tools` and drops tool calls when streaming;
-this subclass fixes both. Build a fresh one per test: it consumes its replies.
+the chat model subclass fixes both. Build a fresh one per test: it consumes its replies.
 """
 
 import json
@@ -14,6 +14,8 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolCallChunk
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
+
+from {{ cookiecutter.package_name }}.rag.embeddings import HashingEmbeddings
 
 
 class FakeChatModel(GenericFakeChatModel):
@@ -62,3 +64,26 @@ class FakeChatModel(GenericFakeChatModel):
         yield ChatGenerationChunk(
             message=AIMessageChunk(content="", tool_call_chunks=tool_calls, usage_metadata=usage)
         )
+
+
+class FlakyEmbeddings(HashingEmbeddings):
+    """Offline embeddings whose provider goes down: every call from number `fail_from_call`
+    on raises (an ingest makes one `embed_documents` call per batch; a search, one query)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+        self.fail_from_call: int | None = None
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self._call()
+        return super().embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        self._call()
+        return super().embed_query(text)
+
+    def _call(self) -> None:
+        self.calls += 1
+        if self.fail_from_call is not None and self.calls >= self.fail_from_call:
+            raise ConnectionError("the embeddings provider went away")

@@ -5,6 +5,7 @@ cited as [1], streamed word by word, with token usage. Tests point the provider'
 at it, so the real client code path runs without a network or a key.
 """
 
+import asyncio
 import json
 import re
 import time
@@ -26,12 +27,16 @@ MID_STREAM_ERROR = {"error": {"type": "overloaded_error", "message": "stub: over
 class StubLLM:
     url: str = ""
     requests: list[dict[str, Any]] = field(default_factory=list)
-    fail_status: int | None = None  # answer every request with this HTTP error
+    fail_status: int | None = None  # answer requests with this HTTP error...
+    fail_times: int | None = None  # ...the first N (None: every one), then answer again
+    delay_s: float = 0.0  # wait this long before answering (client timeouts)
     error_after_words: int | None = None  # streams: report an error after N words
 
     def reset(self) -> None:
         self.requests.clear()
         self.fail_status = None
+        self.fail_times = None
+        self.delay_s = 0.0
         self.error_after_words = None
 
 
@@ -72,16 +77,20 @@ def stub_app(stub: StubLLM) -> FastAPI:
     async def record(request: Request) -> tuple[dict[str, Any], str]:
         body: dict[str, Any] = await request.json()
         stub.requests.append({**body, "headers": dict(request.headers), "path": request.url.path})
+        await asyncio.sleep(stub.delay_s)
         messages = body.get("messages", [])
         system = body.get("system")
         prompt = "\n".join([_text_of(system), *(_text_of(m.get("content")) for m in messages)])
         return body, prompt
 
     def failure() -> Response | None:
-        if stub.fail_status is None:
+        fail_times = len(stub.requests) if stub.fail_times is None else stub.fail_times
+        if stub.fail_status is None or len(stub.requests) > fail_times:
             return None
         error = {"error": {"message": "stub failure", "type": "server_error"}}
-        return Response(json.dumps(error), stub.fail_status, media_type="application/json")
+        # Providers say when to retry; the OpenAI and Anthropic clients obey (tests stay fast).
+        headers = {"retry-after-ms": "10"}
+        return Response(json.dumps(error), stub.fail_status, headers, "application/json")
 
     @app.post("/v1/chat/completions")
     async def openai_chat(request: Request) -> Response:

@@ -9,6 +9,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
 
 from {{ cookiecutter.package_name }}.rag.errors import ConfigurationError
+from {{ cookiecutter.package_name }}.rag.outages import retrying_http_options
 from {{ cookiecutter.package_name }}.settings import Settings
 
 DEFAULT_MODELS = {
@@ -30,6 +31,8 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
 
     Raises ConfigurationError (one sentence saying what to set or install) when the provider
     cannot work, so a misconfiguration stops the app at startup, not at the first question.
+    Every client waits LLM_TIMEOUT_S at most (per request; for streams, between chunks)
+    and retries transient errors LLM_MAX_RETRIES times, with exponential backoff and jitter.
     """
     if settings.llm_provider == "extractive":
         return None
@@ -97,5 +100,6 @@ def _ollama(settings: Settings) -> BaseChatModel:
         temperature=settings.llm_temperature,
         num_predict=settings.llm_max_tokens,
         base_url=settings.ollama_base_url,
-        client_kwargs={"timeout": settings.llm_timeout_s},
+        # Ollama's client has no retries of its own: its HTTP transport retries.
+        client_kwargs=retrying_http_options(settings.llm_timeout_s, settings.llm_max_retries),
     )

@@ -35,6 +35,10 @@ class ErrorDetail(BaseModel):
     details: list[dict[str, Any]] | None = Field(
         default=None, description="Per-field problems, for validation errors."
     )
+    # rag.errors.Dependency, restated: the UI imports this contract, never the server's code.
+    dependency: Literal["llm", "embeddings", "vector_store"] | None = Field(
+        default=None, description="The service that failed, for 502, 503 and 504."
+    )
 
 
 class ErrorResponse(BaseModel):

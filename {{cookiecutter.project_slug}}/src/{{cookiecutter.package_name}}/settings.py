@@ -110,6 +110,10 @@ class Settings(BaseSettings):
         default=None, description="Any OpenAI-compatible server, e.g. http://localhost:8001/v1."
     )
     ollama_base_url: str = "http://localhost:11434"
+    embeddings_timeout_s: float = Field(default=60.0, gt=0, description="per request")
+    embeddings_max_retries: int = Field(
+        default=2, ge=0, le=10, description="of timeouts, connection errors, 429 and 5xx"
+    )
 
     # --- Answers: which model writes them ---------------------------------------------------
     llm_provider: LLMProvider = Field(
@@ -119,8 +123,10 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(default=None, description="Unset: provider default.")
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     llm_max_tokens: int = Field(default=1024, ge=1, le=200_000)
-    llm_timeout_s: float = Field(default=60.0, gt=0)
-    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="per request; streams: per chunk")
+    llm_max_retries: int = Field(
+        default=2, ge=0, le=10, description="of timeouts, connection errors, 429 and 5xx"
+    )
     anthropic_api_key: SecretStr | None = None
     anthropic_base_url: str | None = Field(default=None, description="Unset: api.anthropic.com.")
     answer_top_k: int = Field(default=5, ge=1, le=50, description="chunks given to the model")

@@ -139,17 +139,20 @@ def test_a_long_tool_output_is_cut(agent_client: AgentClient) -> None:
     assert "[... cut:" in result.text
 
 
-def test_a_model_failure_is_a_502_or_an_error_event(agent_client: AgentClient) -> None:
+def test_a_model_failure_is_a_503_or_an_error_event(agent_client: AgentClient) -> None:
     failing = fake_model("one two three four")
-    failing.fail_after_tokens = 2
+    failing.fail_after_tokens = 2  # the connection drops: the provider is unavailable
     with agent_client(failing) as client:
         response = client.post("/v1/agent/runs", json={"message": "hello"})
-    assert response.status_code == 502
-    assert "chat model failed" in response.json()["error"]["message"]
+        ready = client.get("/readyz").json()
+    assert response.status_code == 503
+    assert "chat model is unavailable" in response.json()["error"]["message"]
+    assert response.json()["error"]["dependency"] == "llm"
+    assert ready["checks"]["llm"]["status"] == "error"
 
     failing = fake_model("one two three four")
     failing.fail_after_tokens = 2
     with agent_client(failing) as client:
         events = stream_run(client, {"message": "hello"})
     assert [name for name, _ in events] == ["thread", "token", "token", "error"]
-    assert events[-1][1]["type"] == "bad_gateway"
+    assert (events[-1][1]["type"], events[-1][1]["dependency"]) == ("service_unavailable", "llm")

@@ -1,10 +1,13 @@
+import asyncio
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }} import __version__
 from {{ cookiecutter.package_name }}.api.app import create_app
-from {{ cookiecutter.package_name }}.api.readiness import ReadinessCheck, probe
+from {{ cookiecutter.package_name }}.api.readiness import ReadinessCheck, outage_check, probe
+from {{ cookiecutter.package_name }}.rag.errors import DependencyError, DependencyUnavailableError
+from {{ cookiecutter.package_name }}.rag.outages import HealthRecord
 from {{ cookiecutter.package_name }}.schemas import CheckResult
 from {{ cookiecutter.package_name }}.settings import Settings
 
@@ -82,3 +85,25 @@ def test_interactive_docs_work_offline(client: TestClient) -> None:
     assert "cdn.jsdelivr.net" not in page.text
     assert script.status_code == 200
     assert "SwaggerUIBundle" in script.text
+
+
+def run_check(check: ReadinessCheck) -> CheckResult:
+    async def result() -> CheckResult:
+        return await check()
+
+    return asyncio.run(result())
+
+
+def test_a_provider_outage_is_reported_until_an_answer_or_for_a_while() -> None:
+    health = HealthRecord()
+    health.failed(DependencyUnavailableError("The model is unavailable.", "llm"))
+
+    reported = run_check(outage_check(health))
+    later = run_check(outage_check(health, memory_s=0))  # offered traffic again
+    health.failed(DependencyError("The model refused the request.", "llm"))  # it answered
+
+    assert reported.status == "error"
+    assert reported.detail is not None
+    assert reported.detail.startswith("The model is unavailable. (")
+    assert later.status == "ok"
+    assert run_check(outage_check(health)).status == "ok"

@@ -8,7 +8,7 @@ from langchain_core.messages import SystemMessage
 
 from {{ cookiecutter.package_name }}.llm import build_chat_model
 from {{ cookiecutter.package_name }}.rag.answer import NOT_FOUND, Answerer, Finished, Scope, Sources, Token
-from {{ cookiecutter.package_name }}.rag.errors import LLMProviderError
+from {{ cookiecutter.package_name }}.rag.errors import DependencyError
 from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import LLMProvider
 from tests.conftest import GOLDEN_SET, provider_settings
@@ -123,7 +123,7 @@ def test_model_failing_mid_stream_raises_after_the_first_tokens(sample_kb: Knowl
     events = Answerer(sample_kb, model, sample_kb.settings).stream(WARRANTY_QUESTION)
 
     assert [next(events), next(events)] == [Token("one"), Token(" two")]
-    with pytest.raises(LLMProviderError, match="connection dropped"):
+    with pytest.raises(DependencyError, match="connection dropped"):
         next(events)
 
 
@@ -160,12 +160,15 @@ def test_real_clients_stream_cited_answers(
 def test_provider_errors_become_one_clear_error(
     sample_kb: KnowledgeBase, llm_stub: StubLLM, provider: LLMProvider
 ) -> None:
-    llm_stub.fail_status = 400  # a refusal: no retry, fails at once
+    llm_stub.fail_status = 401  # a refusal (a wrong key): no retry, fails at once
     settings = provider_settings(sample_kb.settings, provider, llm_stub)
     answerer = Answerer(sample_kb, build_chat_model(settings), settings)
 
-    with pytest.raises(LLMProviderError, match=f"The {provider} chat model failed"):
+    with pytest.raises(DependencyError, match=f"The {provider} chat model failed") as raised:
         answerer.answer(WARRANTY_QUESTION)
+
+    assert (raised.value.status_code, raised.value.dependency) == (502, "llm")
+    assert len(llm_stub.requests) == 1, "a refusal is not retried"
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic", "ollama"])
@@ -177,5 +180,5 @@ def test_provider_failing_mid_stream_raises_after_its_first_tokens(
     events = Answerer(sample_kb, build_chat_model(settings), settings).stream(WARRANTY_QUESTION)
 
     assert isinstance(next(events), Token)
-    with pytest.raises(LLMProviderError, match="overloaded mid-stream"):
+    with pytest.raises(DependencyError, match="overloaded mid-stream"):
         list(events)

@@ -1,4 +1,5 @@
-"""An ingest killed at the worst moments, then simply re-run, ends with exactly the right chunks."""
+"""An ingest killed at the worst moments, or whose embeddings fail half-way, then simply
+re-run, ends with exactly the right chunks."""
 
 import os
 import subprocess
@@ -7,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from {{ cookiecutter.package_name }}.rag.errors import DependencyUnavailableError
+from {{ cookiecutter.package_name }}.rag.ingest import document_id_for
 from {{ cookiecutter.package_name }}.rag.knowledge_base import KnowledgeBase
 from {{ cookiecutter.package_name }}.settings import Settings
+from tests.fakes import FlakyEmbeddings
 
 # Runs in a separate process that dies with os._exit (no cleanup, like `kill -9`).
 KILLED_INGEST = """
@@ -103,3 +107,37 @@ def test_killed_after_commit_while_replacing_then_rerun(
         assert result.status == "unchanged", "the new version was committed before the kill"
         assert kb.index.count() == result.chunk_count, "the old version's vectors are gone"
         assert all("Version 2" in hit.text for hit in kb.search("Version rule bikes", top_k=20))
+
+
+def test_embeddings_failing_mid_ingest_change_nothing_then_a_retry_succeeds(
+    small_chunks: Settings,
+) -> None:
+    embeddings = FlakyEmbeddings()
+    with KnowledgeBase(small_chunks, embeddings) as kb:
+        kb.ingest("old.md", handbook(1))
+        kb.ingest("kept.md", b"# Kept\n\nThe kept page says saddles are leather.")
+        stored = kb.index.count()
+        embeddings.fail_from_call = embeddings.calls + 3  # the third batch of the next ingest
+        files = [("new.md", b"# New\n\n" + b"Tyres are tubeless. " * 40), ("old.md", handbook(2))]
+
+        with pytest.raises(DependencyUnavailableError) as raised:
+            kb.ingest_many(files)
+
+        assert raised.value.dependency == "embeddings"
+        assert embeddings.calls > 3, "it failed mid-ingest, after writing some batches"
+        assert {d.source for d in kb.documents()} == {"old.md", "kept.md"}
+        assert kb.registry.get_document(document_id_for("default", "new.md"), "default") is None
+        assert kb.index.count() == stored, "no chunk of the failed ingest is left in the store"
+        assert kb.registry.pending() == []
+        embeddings.fail_from_call = None
+        hits = kb.search("Version rule bikes tyres tubeless", top_k=20)
+        assert "new.md" not in {hit.source for hit in hits}
+        old = [hit.text for hit in hits if hit.source == "old.md"]
+        assert old, "the old version is still searchable"
+        assert all("Version 1" in text for text in old), "and intact"
+        assert kb.search("saddles leather")[0].source == "kept.md"
+
+        results = kb.ingest_many(files)
+
+        assert [r.status for r in results] == ["added", "replaced"]
+        assert kb.index.count() == kb.registry.chunk_count()

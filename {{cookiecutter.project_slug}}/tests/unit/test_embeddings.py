@@ -13,17 +13,20 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 
 from {{ cookiecutter.package_name }}.rag.embeddings import (
     HASHING_MODEL,
     EmbeddingsSignature,
+    GuardedEmbeddings,
     HashingEmbeddings,
     build_embeddings,
+    embeddings_service,
     embeddings_signature,
 )
 from {{ cookiecutter.package_name }}.rag.errors import (
     ConfigurationError,
+    DependencyTimeoutError,
     DependencyUnavailableError,
 )
 from {{ cookiecutter.package_name }}.settings import Settings
@@ -146,6 +149,15 @@ def test_remote_signatures_name_the_model(
 class FakeServer:
     url: str
     requests: list[dict[str, Any]] = field(default_factory=list)
+    fail_times: int = 0  # answer the first requests with a 503
+    delay_s: float = 0.0  # wait this long before answering
+
+
+def outage(server: FakeServer) -> Response | None:
+    """A 503 while the server is set to fail; the requests are counted either way."""
+    if len(server.requests) > server.fail_times:
+        return None
+    return Response(status_code=503, headers={"retry-after-ms": "10"})
 
 
 def fake_vector(text: str) -> list[float]:
@@ -156,9 +168,12 @@ def fake_app(server: FakeServer) -> FastAPI:
     app = close_connections(FastAPI())
 
     @app.post("/v1/embeddings")
-    async def openai_embeddings(request: Request) -> dict[str, Any]:
+    async def openai_embeddings(request: Request) -> Any:
         body = await request.json()
         server.requests.append({**body, "authorization": request.headers.get("authorization")})
+        await asyncio.sleep(server.delay_s)
+        if failed := outage(server):
+            return failed
         texts = [body["input"]] if isinstance(body["input"], str) else body["input"]
         data = []
         for index, text in enumerate(texts):
@@ -170,9 +185,12 @@ def fake_app(server: FakeServer) -> FastAPI:
         return {"object": "list", "data": data, "model": body["model"], "usage": usage}
 
     @app.post("/api/embed")
-    async def ollama_embed(request: Request) -> dict[str, Any]:
+    async def ollama_embed(request: Request) -> Any:
         body = await request.json()
         server.requests.append(body)
+        await asyncio.sleep(server.delay_s)
+        if failed := outage(server):
+            return failed
         texts = [body["input"]] if isinstance(body["input"], str) else body["input"]
         return {"model": body["model"], "embeddings": [fake_vector(text) for text in texts]}
 
@@ -191,6 +209,7 @@ def fake_server() -> Iterator[FakeServer]:
 def server(fake_server: FakeServer, monkeypatch: pytest.MonkeyPatch) -> FakeServer:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")  # a developer's proxy must not intercept
     fake_server.requests.clear()
+    fake_server.fail_times, fake_server.delay_s = 0, 0.0
     return fake_server
 
 
@@ -262,8 +281,48 @@ def test_unreachable_provider_is_a_dependency_error(
         ollama_base_url=url,
     )
 
-    with pytest.raises(DependencyUnavailableError, match=f"{service} at {url}.* did not answer"):
-        build_embeddings(settings).embed_query("hello")
+    embeddings = GuardedEmbeddings(build_embeddings(settings), embeddings_service(settings))
+
+    with pytest.raises(DependencyUnavailableError, match=f"{service} at {url}.* is unavailable"):
+        embeddings.embed_query("hello")
+    assert embeddings.health.outage is not None, "kept for /readyz"
+
+
+@pytest.mark.parametrize("provider", ["openai", "ollama"])
+def test_a_transient_error_is_retried(server: FakeServer, tmp_path: Path, provider: str) -> None:
+    server.fail_times = 1
+    embeddings = build_embeddings(remote_settings(tmp_path, provider, server, retries=1))
+
+    assert embeddings.embed_query("hi") == fake_vector("hi")
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("provider", ["openai", "ollama"])
+def test_a_slow_provider_times_out_after_retries(
+    server: FakeServer, tmp_path: Path, provider: str
+) -> None:
+    server.delay_s = 0.5
+    settings = remote_settings(tmp_path, provider, server, retries=1, timeout_s=0.1)
+    embeddings = GuardedEmbeddings(build_embeddings(settings), embeddings_service(settings))
+
+    with pytest.raises(DependencyTimeoutError, match="did not answer in time") as raised:
+        embeddings.embed_documents(["slow"])
+
+    assert (raised.value.status_code, raised.value.dependency) == (504, "embeddings")
+    assert len(server.requests) == 2
+
+
+def remote_settings(
+    tmp_path: Path, provider: str, server: FakeServer, retries: int, timeout_s: float = 60.0
+) -> Settings:
+    return Settings(
+        data_dir=tmp_path,
+        embeddings_provider=provider,
+        openai_base_url=f"{server.url}/v1",
+        ollama_base_url=server.url,
+        embeddings_max_retries=retries,
+        embeddings_timeout_s=timeout_s,
+    )
 
 
 @pytest.mark.parametrize(

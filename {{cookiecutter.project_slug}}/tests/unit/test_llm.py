@@ -74,6 +74,7 @@ def test_model_settings_reach_the_client(tmp_path: Path) -> None:
         llm_temperature=0.3,
         llm_max_tokens=77,
         llm_timeout_s=9,
+        llm_max_retries=4,
     )
 
     model = build_chat_model(settings)
@@ -83,3 +84,4 @@ def test_model_settings_reach_the_client(tmp_path: Path) -> None:
     assert model.model_dump()["temperature"] == 0.3
     assert model.model_dump()["max_tokens"] == 77
     assert model.model_dump()["request_timeout"] == 9
+    assert model.model_dump()["max_retries"] == 4

@@ -34,7 +34,7 @@ from {{ cookiecutter.package_name }}.agent.threads import ThreadRecord, ThreadSt
 from {{ cookiecutter.package_name }}.agent.tools.search_documents import sources_in
 from {{ cookiecutter.package_name }}.llm import model_name
 from {{ cookiecutter.package_name }}.rag.answer import Answerer
-from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError, LLMProviderError
+from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.schemas import AnswerCitation, TokenEvent, Usage
 
 AgentEvent = StepStarted | AgentStep | TokenEvent | AgentRunResponse
@@ -99,6 +99,7 @@ class AgentRunner:
         self.agent = agent
         self.threads = threads
         self.checkpointer = checkpointer
+        self.answerer = answerer
         self.settings = answerer.settings
         self.model = model_name(self.settings)
         self.offline = offline
@@ -117,8 +118,8 @@ class AgentRunner:
         return self.threads.get(thread_id, owner) if thread_id else self.threads.create(owner)
 
     async def stream(self, message: str, thread: ThreadRecord) -> AsyncIterator[AgentEvent]:
-        """Events as the run goes; the last one is the result. Raises LLMProviderError when
-        the model fails, possibly mid-run."""
+        """Events as the run goes; the last one is the result. Raises DependencyError ("llm")
+        when the model fails, possibly mid-run."""
         config = self._config(thread.id)
         started = time.perf_counter()
         stopped_by_recursion = False
@@ -143,12 +144,12 @@ class AgentRunner:
         except KnowledgeBaseError:
             raise
         # Tools cannot raise here (ToolGuard catches them): what is left is the model's
-        # provider failing (network, quota, refusal), reported as one error.
-        except Exception as error:
-            provider = self.settings.llm_provider
-            raise LLMProviderError(f"The {provider} chat model failed: {error}") from error
+        # provider failing (network, quota, refusal), reported as the answerer reports it.
+        except Exception as exc:
+            raise self.answerer.model_failed(exc) from exc
         finally:
             self.threads.touch(thread.id)
+        self.answerer.model_health.succeeded()
         thread_messages = await self._messages(thread.id)
         run = run_messages(thread_messages)
         final = run[-1] if run and isinstance(run[-1], AIMessage) else AIMessage(content="")

@@ -18,6 +18,7 @@ from {{ cookiecutter.package_name }}.api.limits import BodySizeLimitMiddleware, 
 from {{ cookiecutter.package_name }}.api.middleware import RequestIdMiddleware
 from {{ cookiecutter.package_name }}.api.readiness import (
     ReadinessCheck,
+    answerer_checks,
     data_dir_check,
     knowledge_base_checks,
 )
@@ -67,6 +68,7 @@ def create_app(
 {%- endif %}
             if checks is None:
                 app.state.readiness_checks.update(knowledge_base_checks(kb))
+                app.state.readiness_checks.update(answerer_checks(app.state.answerer))
             yield
 
     # FastAPIOffline serves the /docs and /redoc assets itself (FastAPI's default pages load

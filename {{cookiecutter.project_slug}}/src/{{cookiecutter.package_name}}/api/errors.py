@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from {{ cookiecutter.package_name }}.api.middleware import REQUEST_ID_HEADER, request_id_of
-from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
+from {{ cookiecutter.package_name }}.rag.errors import DependencyError, KnowledgeBaseError
 from {{ cookiecutter.package_name }}.schemas import ErrorDetail, ErrorResponse
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,16 @@ ERROR_TYPES = {
 }
 
 
+def error_type(status_code: int) -> str:
+    return ERROR_TYPES.get(status_code, "client_error" if status_code < 500 else "server_error")
+
+
+def knowledge_base_error_detail(exc: KnowledgeBaseError) -> ErrorDetail:
+    """The error body of a knowledge base error; also the `error` event ending a stream."""
+    dependency = exc.dependency if isinstance(exc, DependencyError) else None
+    return ErrorDetail(message=str(exc), type=error_type(exc.status_code), dependency=dependency)
+
+
 def error_response(
     request: Request,
     status_code: int,
@@ -42,14 +52,12 @@ def error_response(
     *,
     details: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
+    detail: ErrorDetail | None = None,
 ) -> JSONResponse:
     """Build the JSON error body with a stable `type` for the status code."""
     request_id = request_id_of(request.scope)
-    fallback = "client_error" if status_code < 500 else "server_error"
-    error_type = ERROR_TYPES.get(status_code, fallback)
-    body = ErrorResponse(
-        error=ErrorDetail(message=message, type=error_type, request_id=request_id, details=details)
-    )
+    detail = detail or ErrorDetail(message=message, type=error_type(status_code), details=details)
+    body = ErrorResponse(error=detail.model_copy(update={"request_id": request_id}))
     all_headers = dict(headers or {})
     if request_id:
         all_headers[REQUEST_ID_HEADER] = request_id
@@ -74,7 +82,8 @@ async def _knowledge_base_error(request: Request, exc: KnowledgeBaseError) -> JS
     # These messages are written for users (which file, which setting, what to do).
     if exc.status_code >= 500:  # the cause (a store or provider error) goes to the log
         logger.error("knowledge base error: %s", exc, exc_info=exc.__cause__ or exc)
-    return error_response(request, exc.status_code, str(exc))
+    detail = knowledge_base_error_detail(exc)
+    return error_response(request, exc.status_code, str(exc), detail=detail)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -85,6 +94,14 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 def error_doc(description: str) -> dict[str, Any]:
     """An OpenAPI `responses` entry: this status code, with the JSON error body."""
     return {"model": ErrorResponse, "description": description}
+
+
+# OpenAPI `responses` of the routes that call the model, the embeddings or the store.
+DEPENDENCY_ERRORS: dict[int | str, dict[str, Any]] = {
+    502: error_doc("A service behind the app (`dependency`) refused the request."),
+    503: error_doc("A service behind the app (`dependency`) is unavailable, after retries."),
+    504: error_doc("A service behind the app (`dependency`) did not answer in time."),
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -14,8 +14,9 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessageChunk
 
 from {{ cookiecutter.package_name }}.rag import extractive
-from {{ cookiecutter.package_name }}.rag.errors import LLMProviderError
+from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
+from {{ cookiecutter.package_name }}.rag.outages import HealthRecord, dependency_error
 from {{ cookiecutter.package_name }}.rag.prompts import build_messages
 from {{ cookiecutter.package_name }}.rag.retrieval import SearchHit
 from {{ cookiecutter.package_name }}.settings import Settings
@@ -107,6 +108,7 @@ class Answerer:
         self.knowledge_base = knowledge_base
         self.model = model
         self.settings = settings
+        self.model_health = HealthRecord()  # the chat model's outages, for /readyz
 
     def retrieve(self, question: str, scope: Scope = DEFAULT_SCOPE) -> list[SearchHit]:
         """The chunks to answer from; none when even the best one is not similar enough."""
@@ -123,7 +125,7 @@ class Answerer:
     def stream(self, question: str, scope: Scope = DEFAULT_SCOPE) -> Iterator[AnswerEvent]:
         """Tokens as they are written, then the citations, then usage and timings.
 
-        Raises LLMProviderError when the model fails, possibly after some tokens.
+        Raises DependencyError ("llm") when the model fails, possibly after some tokens.
         """
         started = time.perf_counter()
         hits = self.retrieve(question, scope)
@@ -177,8 +179,15 @@ class Answerer:
             for chunk in model.stream(build_messages(question, hits)):
                 if isinstance(chunk, AIMessageChunk):
                     yield chunk
-        # Each provider's client raises its own errors (httpx, openai, anthropic, ollama);
-        # all mean "the model failed", reported as one error with the cause in the log.
-        except Exception as error:
-            provider = self.settings.llm_provider
-            raise LLMProviderError(f"The {provider} chat model failed: {error}") from error
+        # Each provider's client raises its own errors (httpx, openai, anthropic, ollama),
+        # after its own retries: one error, 502, 503 or 504, with the cause in the log.
+        except Exception as exc:
+            raise self.model_failed(exc) from exc
+        self.model_health.succeeded()
+
+    def model_failed(self, exc: Exception) -> KnowledgeBaseError:
+        """The chat model's error as the API reports it (502, 503 or 504), kept for /readyz."""
+        service = f"The {self.settings.llm_provider} chat model"
+        error = dependency_error(exc, "llm", service)
+        self.model_health.failed(error)
+        return error

@@ -9,6 +9,8 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,9 +19,11 @@ from langchain_core.embeddings import Embeddings
 from numpy.typing import NDArray
 from pydantic import SecretStr
 
-from {{ cookiecutter.package_name }}.rag.errors import (
-    ConfigurationError,
-    DependencyUnavailableError,
+from {{ cookiecutter.package_name }}.rag.errors import ConfigurationError
+from {{ cookiecutter.package_name }}.rag.outages import (
+    HealthRecord,
+    dependency_error,
+    retrying_http_options,
 )
 from {{ cookiecutter.package_name }}.settings import Settings
 
@@ -129,7 +133,11 @@ def embeddings_signature(settings: Settings) -> EmbeddingsSignature:
 
 
 def build_embeddings(settings: Settings) -> Embeddings:
-    """The configured provider's embeddings; raises ConfigurationError when it cannot work."""
+    """The configured provider's client; raises ConfigurationError when it cannot work.
+
+    Remote clients time out after EMBEDDINGS_TIMEOUT_S and retry transient errors up to
+    EMBEDDINGS_MAX_RETRIES times, with exponential backoff and jitter.
+    """
     model = embeddings_signature(settings).model
     if settings.embeddings_provider == "hashing":
         return HashingEmbeddings(settings.embeddings_dimension)
@@ -138,9 +146,17 @@ def build_embeddings(settings: Settings) -> Embeddings:
     return _ollama(settings, model)
 
 
+def embeddings_service(settings: Settings) -> str:
+    """The embeddings service, as error messages name it."""
+    if settings.embeddings_provider == "openai":
+        return f"The OpenAI embeddings service at {settings.openai_base_url or 'api.openai.com'}"
+    if settings.embeddings_provider == "ollama":
+        return f"The Ollama server at {settings.ollama_base_url}"
+    return "The hashing embeddings"
+
+
 def _openai(settings: Settings, model: str) -> Embeddings:
     try:
-        import openai
         from langchain_openai import OpenAIEmbeddings
     except ImportError:
         raise ConfigurationError(
@@ -151,17 +167,16 @@ def _openai(settings: Settings, model: str) -> Embeddings:
             "EMBEDDINGS_PROVIDER=openai needs OPENAI_API_KEY "
             "(or OPENAI_BASE_URL, for a local OpenAI-compatible server)."
         )
-    client = OpenAIEmbeddings(
+    return OpenAIEmbeddings(
         model=model,
         # A local OpenAI-compatible server may need no key, but the client insists on one.
         openai_api_key=settings.openai_api_key or SecretStr("not-needed"),
         openai_api_base=settings.openai_base_url,
         # Otherwise the client tokenises with tiktoken, which downloads encodings at run time.
         check_embedding_ctx_length=False,
+        request_timeout=settings.embeddings_timeout_s,
+        max_retries=settings.embeddings_max_retries,  # the openai client's backoff, with jitter
     )
-    where = settings.openai_base_url or "api.openai.com"
-    outages = (openai.APIConnectionError, openai.InternalServerError)
-    return _RemoteEmbeddings(client, f"The OpenAI embeddings service at {where}", outages)
 
 
 def _ollama(settings: Settings, model: str) -> Embeddings:
@@ -171,44 +186,48 @@ def _ollama(settings: Settings, model: str) -> Embeddings:
         raise ConfigurationError(
             "EMBEDDINGS_PROVIDER=ollama needs its package: run `uv sync --extra ollama`."
         ) from None
-    client = OllamaEmbeddings(model=model, base_url=settings.ollama_base_url)
-    where = f"The Ollama server at {settings.ollama_base_url}"
-    return _RemoteEmbeddings(client, where, (ConnectionError,))  # what the ollama client raises
+    return OllamaEmbeddings(
+        model=model,
+        base_url=settings.ollama_base_url,
+        client_kwargs=retrying_http_options(
+            settings.embeddings_timeout_s, settings.embeddings_max_retries
+        ),
+    )
 
 
-class _RemoteEmbeddings(Embeddings):
-    """A provider's client whose outages surface as DependencyUnavailableError (HTTP 503)."""
+class GuardedEmbeddings(Embeddings):
+    """Any embeddings client, its failures reported as DependencyError("embeddings") and
+    its outages (and recoveries) kept in `health`, for /readyz."""
 
-    def __init__(
-        self, client: Embeddings, service: str, outages: tuple[type[Exception], ...]
-    ) -> None:
+    def __init__(self, client: Embeddings, service: str) -> None:
         self.client = client
-        self._service = service
-        self._outages = outages
+        self.service = service
+        self.health = HealthRecord()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        try:
+        with self._reporting():
             return self.client.embed_documents(texts)
-        except self._outages as error:
-            raise self._unavailable(error) from error
 
     def embed_query(self, text: str) -> list[float]:
-        try:
+        with self._reporting():
             return self.client.embed_query(text)
-        except self._outages as error:
-            raise self._unavailable(error) from error
 
     async def aembed_documents(self, texts: list[str]) -> list[list[float]]:
-        try:
+        with self._reporting():
             return await self.client.aembed_documents(texts)
-        except self._outages as error:
-            raise self._unavailable(error) from error
 
     async def aembed_query(self, text: str) -> list[float]:
-        try:
+        with self._reporting():
             return await self.client.aembed_query(text)
-        except self._outages as error:
-            raise self._unavailable(error) from error
 
-    def _unavailable(self, error: Exception) -> DependencyUnavailableError:
-        return DependencyUnavailableError(f"{self._service} did not answer ({error}).")
+    @contextmanager
+    def _reporting(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            error = dependency_error(exc, "embeddings", self.service)
+            self.health.failed(error)
+            if error is exc:
+                raise
+            raise error from exc
+        self.health.succeeded()

@@ -4,6 +4,8 @@ Raised deep inside loaders, stores or providers; translated once, at the edge
 (API error handler, CLI), into a clear message — never a traceback.
 """
 
+from typing import Literal
+
 
 class KnowledgeBaseError(Exception):
     """Base class; `str(error)` is a sentence a user can act on."""
@@ -53,13 +55,30 @@ class IndexMismatchError(KnowledgeBaseError):
     status_code = 409
 
 
-class DependencyUnavailableError(KnowledgeBaseError):
-    """A store or provider did not answer (down, unreachable, or locked by another process)."""
+# The services behind the app, as error bodies and /readyz name them.
+Dependency = Literal["llm", "embeddings", "vector_store"]
+
+
+class DependencyError(KnowledgeBaseError):
+    """A service the app depends on failed; `dependency` says which one.
+
+    This base class (502) is a refusal or a broken answer: retrying would not help.
+    """
+
+    status_code = 502
+
+    def __init__(self, message: str, dependency: Dependency) -> None:
+        super().__init__(message)
+        self.dependency = dependency
+
+
+class DependencyUnavailableError(DependencyError):
+    """Down, unreachable, overloaded (429 or 5xx after retries), or locked by another process."""
 
     status_code = 503
 
 
-class LLMProviderError(KnowledgeBaseError):
-    """The chat model failed: unreachable, refused the request, or broke off mid-answer."""
+class DependencyTimeoutError(DependencyUnavailableError):
+    """No answer within its timeout, after retries."""
 
-    status_code = 502
+    status_code = 504

@@ -20,13 +20,13 @@ from typing import Literal, TypeVar
 
 from {{ cookiecutter.package_name }}.rag.chunking import chunk_document
 from {{ cookiecutter.package_name }}.rag.errors import (
-    DependencyUnavailableError,
     DocumentNotFoundError,
     FileTooLargeError,
     InvalidFileNameError,
     KnowledgeBaseError,
 )
 from {{ cookiecutter.package_name }}.rag.loaders import load_document
+from {{ cookiecutter.package_name }}.rag.outages import dependency_error
 from {{ cookiecutter.package_name }}.rag.registry import DocumentRecord, NewVersion, Registry
 from {{ cookiecutter.package_name }}.rag.stores import VectorIndex
 from {{ cookiecutter.package_name }}.settings import Settings
@@ -172,14 +172,15 @@ class Ingestor:
                 for batch in batched(all_chunks, self.settings.ingest_batch_size):
                     self.index.add(batch)
             except Exception as exc:
-                # Nothing was committed: old versions stay searchable, and the new chunks
-                # already written are pending deletion, removed right here.
+                # Nothing was committed: old versions stay listed and searchable, and the
+                # new chunks already written are pending deletion, removed right here.
+                self.registry.abort_ingest(document_ids)
                 self.sweep(document_ids)
-                if isinstance(exc, KnowledgeBaseError):
+                if isinstance(exc, KnowledgeBaseError):  # e.g. the embeddings': already named
                     raise
-                raise DependencyUnavailableError(
-                    f"writing to the {self.index.name} store failed "
-                    f"({type(exc).__name__}: {exc}); nothing was changed, try again"
+                service = f"The {self.index.name} vector store (nothing was written)"
+                raise dependency_error(
+                    exc, "vector_store", service, refused_is_outage=True
                 ) from exc
             self.registry.commit_ingest(versions, tenant)
             self.sweep(document_ids)

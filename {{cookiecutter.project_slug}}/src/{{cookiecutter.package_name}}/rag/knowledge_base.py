@@ -13,7 +13,9 @@ from langchain_core.embeddings import Embeddings
 
 from {{ cookiecutter.package_name }}.rag.embeddings import (
     EmbeddingsSignature,
+    GuardedEmbeddings,
     build_embeddings,
+    embeddings_service,
     embeddings_signature,
 )
 from {{ cookiecutter.package_name }}.rag.errors import DocumentNotFoundError, IndexMismatchError
@@ -41,7 +43,10 @@ class KnowledgeBase:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         settings = with_database(settings)
         self.settings = settings
-        self.embeddings = embeddings or build_embeddings(settings)
+        # Whatever the client, its failures name `embeddings` and /readyz sees its outages.
+        self.embeddings = GuardedEmbeddings(
+            embeddings or build_embeddings(settings), embeddings_service(settings)
+        )
         self.signature = embeddings_signature(settings)
         self.registry = Registry(settings.sqlalchemy_url)
         try:

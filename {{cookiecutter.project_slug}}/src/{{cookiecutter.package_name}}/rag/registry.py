@@ -219,6 +219,16 @@ class Registry:
             new_chunks = {c.id: v.document_id for v in versions for c in v.chunks}
             self._add_pending(tx, new_chunks, now)
 
+    def abort_ingest(self, document_ids: Sequence[str]) -> None:
+        """Undo `begin_ingest` after a failed write: documents with a committed version are
+        ready again (that version), new ones are forgotten. Their new chunk ids stay pending,
+        for the sweep."""
+        with self._tx() as tx:
+            of_documents = documents.c.id.in_(document_ids)
+            never_committed = documents.c.content_hash == ""
+            tx.execute(delete(documents).where(of_documents, never_committed))
+            tx.execute(update(documents).where(of_documents).values(status="ready"))
+
     def commit_ingest(self, versions: Sequence[NewVersion], tenant: str) -> None:
         """Make each document's new chunks its chunks, all in one transaction; the old
         chunks become pending deletions."""

@@ -15,7 +15,12 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
 from {{ cookiecutter.package_name }}.rag.chunking import Chunk
-from {{ cookiecutter.package_name }}.rag.errors import ConfigurationError, DependencyUnavailableError
+from {{ cookiecutter.package_name }}.rag.errors import (
+    ConfigurationError,
+    DependencyUnavailableError,
+    KnowledgeBaseError,
+)
+from {{ cookiecutter.package_name }}.rag.outages import dependency_error
 from {{ cookiecutter.package_name }}.settings import Settings
 
 
@@ -43,7 +48,13 @@ class VectorIndex(ABC):
     ) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the k nearest chunks, optionally within documents."""
         filter_ = self.filter_for(document_ids) if document_ids else None
-        found = self.store.similarity_search_with_score(query, k=k, filter=filter_)
+        try:
+            found = self.store.similarity_search_with_score(query, k=k, filter=filter_)
+        except KnowledgeBaseError:  # the embeddings': already named
+            raise
+        except Exception as exc:
+            service = f"The {self.name} vector store"
+            raise dependency_error(exc, "vector_store", service, refused_is_outage=True) from exc
         return [(str(doc.metadata["chunk_id"]), self.similarity(score)) for doc, score in found]
 
     @abstractmethod
@@ -132,7 +143,8 @@ class QdrantIndex(VectorIndex):
             except RuntimeError as exc:  # local mode allows one process per directory
                 raise DependencyUnavailableError(
                     f"the Qdrant data in {path} is in use by another process (is the API "
-                    "running?); stop it, or run a Qdrant server and set QDRANT_URL"
+                    "running?); stop it, or run a Qdrant server and set QDRANT_URL",
+                    "vector_store",
                 ) from exc
         self.client = client
         self.collection = settings.collection_name
@@ -228,9 +240,10 @@ def open_index(settings: Settings, embeddings: Embeddings) -> VectorIndex:
             f"VECTOR_STORE={settings.vector_store} but its integration is not installed: "
             f"run `uv sync --extra {settings.vector_store}`"
         ) from exc
-    except (ConfigurationError, DependencyUnavailableError):
+    except KnowledgeBaseError:  # already says what to do (or that the embeddings failed)
         raise
     except Exception as exc:
         raise DependencyUnavailableError(
-            f"cannot open the {settings.vector_store} vector store: {type(exc).__name__}: {exc}"
+            f"cannot open the {settings.vector_store} vector store: {type(exc).__name__}: {exc}",
+            "vector_store",
         ) from exc

@@ -19,10 +19,14 @@ from {{ cookiecutter.package_name }}.agent.schemas import (
 )
 from {{ cookiecutter.package_name }}.agent.threads import ThreadRecord
 from {{ cookiecutter.package_name }}.api.deps import AgentRunnerDep, TenantDep
-from {{ cookiecutter.package_name }}.api.errors import ERROR_TYPES, error_doc
+from {{ cookiecutter.package_name }}.api.errors import (
+    DEPENDENCY_ERRORS,
+    error_doc,
+    knowledge_base_error_detail,
+)
 from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY, IdPath
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
-from {{ cookiecutter.package_name }}.schemas import ErrorDetail, TokenEvent
+from {{ cookiecutter.package_name }}.schemas import TokenEvent
 
 logger = logging.getLogger(__name__)
 router = APIRouter(
@@ -31,7 +35,7 @@ router = APIRouter(
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: error_doc("No such thread for this caller (it may belong to someone else).")
 }
-RUN_ERRORS = NOT_FOUND | {502: error_doc("The chat model failed or could not be reached.")}
+RUN_ERRORS = NOT_FOUND | DEPENDENCY_ERRORS
 _EVENT_NAMES = {StepStarted: "step_start", AgentStep: "step_end", TokenEvent: "token"}
 
 
@@ -76,8 +80,7 @@ async def run_stream(
     # The status line (200) is already sent: a failure can only be reported in the stream.
     except KnowledgeBaseError as error:
         logger.error("agent stream failed: %s", error, exc_info=error.__cause__ or error)
-        kind = ERROR_TYPES.get(error.status_code, "server_error")
-        yield ServerSentEvent(event="error", data=ErrorDetail(message=str(error), type=kind))
+        yield ServerSentEvent(event="error", data=knowledge_base_error_detail(error))
 
 
 @router.get("/threads/{thread_id}", responses=NOT_FOUND)

@@ -2,13 +2,12 @@
 
 import logging
 from collections.abc import Iterator
-from typing import Any
 
 from fastapi import APIRouter
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from {{ cookiecutter.package_name }}.api.deps import AnswererDep, TenantDep
-from {{ cookiecutter.package_name }}.api.errors import ERROR_TYPES, error_doc
+from {{ cookiecutter.package_name }}.api.errors import DEPENDENCY_ERRORS, knowledge_base_error_detail
 from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY
 from {{ cookiecutter.package_name }}.llm import model_name
 from {{ cookiecutter.package_name }}.rag.answer import Answer, Finished, Scope, Sources, Token
@@ -17,7 +16,6 @@ from {{ cookiecutter.package_name }}.schemas import (
     AnswerCitation,
     CitationsEvent,
     DoneEvent,
-    ErrorDetail,
     QueryRequest,
     QueryResponse,
     TokenEvent,
@@ -28,9 +26,6 @@ logger = logging.getLogger(__name__)
 router = APIRouter(
     prefix="/v1", tags=["answers"], dependencies=[JSON_BODY], responses=JSON.responses
 )
-PROVIDER_ERRORS: dict[int | str, dict[str, Any]] = {
-    502: error_doc("The chat model failed or could not be reached.")
-}
 
 
 def scope_of(request: QueryRequest, tenant: str) -> Scope:
@@ -41,7 +36,7 @@ def citations_of(answer: Answer | Sources) -> list[AnswerCitation]:
     return [AnswerCitation.model_validate(citation) for citation in answer.citations]
 
 
-@router.post("/query", responses=PROVIDER_ERRORS)
+@router.post("/query", responses=DEPENDENCY_ERRORS)
 def query(request: QueryRequest, answerer: AnswererDep, tenant: TenantDep) -> QueryResponse:
     """Answer from the tenant's documents, citing them; says so when nothing relevant exists."""
     answer = answerer.answer(request.question, scope_of(request, tenant))
@@ -79,5 +74,4 @@ def query_stream(
     # The status line (200) is already sent: a failure can only be reported in the stream.
     except KnowledgeBaseError as error:
         logger.error("answer stream failed: %s", error, exc_info=error.__cause__ or error)
-        kind = ERROR_TYPES.get(error.status_code, "server_error")
-        yield ServerSentEvent(event="error", data=ErrorDetail(message=str(error), type=kind))
+        yield ServerSentEvent(event="error", data=knowledge_base_error_detail(error))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep, SettingsDep, TenantDep
-from {{ cookiecutter.package_name }}.api.errors import error_doc
+from {{ cookiecutter.package_name }}.api.errors import DEPENDENCY_ERRORS, error_doc
 from {{ cookiecutter.package_name }}.api.inputs import MULTIPART_BODY, IdPath
 from {{ cookiecutter.package_name }}.api.middleware import request_id_of
 from {{ cookiecutter.package_name }}.rag.errors import FileTooLargeError
@@ -31,6 +31,7 @@ router = APIRouter(prefix="/v1/documents", tags=["documents"])
         413: error_doc("Too many files, or every file was over MAX_UPLOAD_BYTES."),
         415: error_doc("Every file was of an unsupported type, or the body not multipart."),
         422: error_doc("Every file was empty, unreadable or badly named."),
+        **DEPENDENCY_ERRORS,
     },
 )
 def upload_documents(

@@ -16,7 +16,11 @@ from fastapi import APIRouter, HTTPException
 from fastapi.sse import EventSourceResponse, format_sse_event
 
 from {{ cookiecutter.package_name }}.api.deps import AnswererDep, SettingsDep, TenantDep
-from {{ cookiecutter.package_name }}.api.errors import ERROR_TYPES, error_doc
+from {{ cookiecutter.package_name }}.api.errors import (
+    DEPENDENCY_ERRORS,
+    error_doc,
+    knowledge_base_error_detail,
+)
 from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY
 from {{ cookiecutter.package_name }}.api.openai_models import (
     AssistantMessage,
@@ -32,7 +36,7 @@ from {{ cookiecutter.package_name }}.api.openai_models import (
 )
 from {{ cookiecutter.package_name }}.rag.answer import Citation, Finished, Scope, Sources, Token, Usage
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
-from {{ cookiecutter.package_name }}.schemas import MAX_QUESTION_CHARS, AnswerCitation, ErrorDetail, ErrorResponse
+from {{ cookiecutter.package_name }}.schemas import MAX_QUESTION_CHARS, AnswerCitation, ErrorResponse
 
 logger = logging.getLogger(__name__)
 router = APIRouter(
@@ -102,7 +106,7 @@ def list_models() -> ModelList:
         400: error_doc("No user message."),
         404: error_doc("Unknown model id."),
         422: error_doc("Invalid request, question too long, or max_tokens over LLM_MAX_TOKENS."),
-        502: error_doc("The chat model failed or could not be reached."),
+        **DEPENDENCY_ERRORS,
     },
 )
 def chat_completions(
@@ -175,8 +179,6 @@ def _stream(
                 yield chunk(None, usage=completion_usage(event.usage))
     except KnowledgeBaseError as error:
         logger.error("chat completion stream failed: %s", error, exc_info=error.__cause__ or error)
-        kind = ERROR_TYPES.get(error.status_code, "server_error")
-        yield _sse(
-            ErrorResponse(error=ErrorDetail(message=str(error), type=kind)).model_dump_json()
-        )
+        body = ErrorResponse(error=knowledge_base_error_detail(error))
+        yield _sse(body.model_dump_json(exclude_none=True))
     yield _sse("[DONE]")

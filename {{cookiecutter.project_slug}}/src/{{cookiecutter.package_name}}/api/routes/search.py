@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from {{ cookiecutter.package_name }}.api.deps import KnowledgeBaseDep, TenantDep
 from {{ cookiecutter.package_name }}.api.inputs import JSON, JSON_BODY
+from {{ cookiecutter.package_name }}.api.errors import DEPENDENCY_ERRORS
 from {{ cookiecutter.package_name }}.schemas import SearchHit, SearchRequest, SearchResponse
 
 router = APIRouter(
@@ -13,7 +14,7 @@ router = APIRouter(
 )
 
 
-@router.post("/search")
+@router.post("/search", responses=DEPENDENCY_ERRORS)
 def search(request: SearchRequest, kb: KnowledgeBaseDep, tenant: TenantDep) -> SearchResponse:
     """Hybrid search (vector similarity + BM25, fused by rank) over the tenant's documents."""
     started = time.perf_counter()
