@@ -104,6 +104,7 @@ tests/sse.py
 tests/api/test_answers.py
 tests/api/test_openai_compat.py
 tests/api/test_feedback.py
+tests/api/test_openapi_contract.py
 tests/unit/test_feedback_cli.py
 tests/rag/test_answer.py
 tests/unit/test_llm.py
