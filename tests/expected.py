@@ -30,6 +30,7 @@ src/{package}/settings.py
 src/{package}/schemas.py
 src/{package}/cli.py
 src/{package}/bench.py
+src/{package}/loadtest.py
 src/{package}/api/__init__.py
 src/{package}/api/app.py
 src/{package}/api/deps.py
@@ -97,6 +98,7 @@ tests/e2e/__init__.py
 tests/e2e/test_serve.py
 tests/e2e/conftest.py
 tests/e2e/test_golden_answers.py
+tests/e2e/test_loadtest.py
 tests/fakes.py
 tests/llm_stubs.py
 tests/servers.py
