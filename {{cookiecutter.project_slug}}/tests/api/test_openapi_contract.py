@@ -13,7 +13,7 @@ import hypothesis
 import pytest
 import schemathesis
 from schemathesis.checks import CheckFunction, not_a_server_error
-from schemathesis.python.asgi import ASGIClient
+from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -29,7 +29,7 @@ from tests.conftest import SAMPLE_DOCS, api_keys_setting, key_of
 from tests.conftest import SAMPLE_DOCS
 {%- endif %}
 
-EXAMPLES_PER_OPERATION = 30  # the fuzzing phase's budget; examples and coverage add more
+EXAMPLES_PER_OPERATION = 25  # the fuzzing phase's budget; examples and coverage add more
 MIN_CASES = 500  # per run, over all operations
 CHECKS: list[CheckFunction] = [
     not_a_server_error,
@@ -57,7 +57,7 @@ OPERATIONS = sum(1 for _ in schema.get_all_operations())
 
 
 @pytest.fixture
-def asgi_session(settings: Settings) -> Iterator[ASGIClient]:
+def asgi_session(settings: Settings) -> Iterator[asgi.ASGIClient]:
     """The app over the sample documents (so searches and answers find something), with
     {% if cookiecutter.auth == "api_key" %}API keys on and {% endif %}no rate limit (hundreds of requests from one client are the point)."""
     with KnowledgeBase(settings) as kb:
@@ -70,12 +70,12 @@ def asgi_session(settings: Settings) -> Iterator[ASGIClient]:
 {%- endif %}
     # Starts the app (its lifespan); schemathesis types ASGI messages as dicts, Starlette as
     # mappings.
-    with schemathesis.python.asgi.get_client(app) as session:  # type: ignore[arg-type]
+    with asgi.get_client(app) as session:  # type: ignore[arg-type]
 {%- if cookiecutter.auth == "api_key" %}
         session.headers.update(key_of("tenant-a"))
 {%- endif %}
         yield session
-    schemathesis.python.asgi.shutdown_lifespans()  # and its shutdown, before `settings`' teardown
+    asgi.shutdown_lifespans()  # and its shutdown, before `settings`' teardown
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def cases() -> Iterator[dict[str, int]]:
 # One app per operation, shared by its cases (an app per case would cost a startup each).
 @hypothesis.settings(suppress_health_check=[hypothesis.HealthCheck.function_scoped_fixture])
 def test_operation_keeps_its_contract(
-    case: schemathesis.Case[Any], asgi_session: ASGIClient, cases: dict[str, int]
+    case: schemathesis.Case[Any], asgi_session: asgi.ASGIClient, cases: dict[str, int]
 ) -> None:
     cases[case.operation.label] = cases.get(case.operation.label, 0) + 1
     case.call_and_validate(base_url="http://testserver", session=asgi_session, checks=CHECKS)
