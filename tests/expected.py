@@ -30,6 +30,7 @@ src/{package}/settings.py
 src/{package}/schemas.py
 src/{package}/cli.py
 src/{package}/bench.py
+src/{package}/loadtest.py
 src/{package}/api/__init__.py
 src/{package}/api/app.py
 src/{package}/api/deps.py
@@ -114,6 +115,7 @@ tests/e2e/__init__.py
 tests/e2e/test_serve.py
 tests/e2e/conftest.py
 tests/e2e/test_golden_answers.py
+tests/e2e/test_loadtest.py
 tests/fakes.py
 tests/llm_stubs.py
 tests/canary.py
@@ -123,6 +125,7 @@ tests/api/test_answers.py
 tests/api/test_outages.py
 tests/api/test_openai_compat.py
 tests/api/test_feedback.py
+tests/api/test_openapi_contract.py
 tests/unit/test_feedback_cli.py
 tests/rag/test_answer.py
 tests/unit/test_llm.py

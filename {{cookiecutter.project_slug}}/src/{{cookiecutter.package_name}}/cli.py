@@ -1,5 +1,7 @@
-"""The command line: serve the API, ingest, ask, search, evaluate, benchmark, review feedback."""
+"""The command line: serve the API, ingest, ask, search, evaluate, benchmark, load-test,
+review feedback."""
 
+import asyncio
 {% if cookiecutter.include_ui == "yes" -%}
 import os
 import sys
@@ -494,6 +496,31 @@ def drift(
         raise typer.Exit(code=1)
     else:
         console.print("No drift past the thresholds.")
+
+
+@app.command()
+def loadtest(
+    url: Annotated[str, typer.Option(help="The running API to load.")] = "http://127.0.0.1:8000",
+    clients: Annotated[int, typer.Option(min=1, help="Concurrent clients.")] = 50,
+    duration: Annotated[float, typer.Option(min=0.1, help="Seconds to send requests for.")] = 60,
+    api_key: Annotated[
+        str | None, typer.Option(envvar="LOADTEST_API_KEY", help="The key the clients send.")
+    ] = None,
+    golden: Annotated[Path, typer.Option(help="The questions to ask, JSON Lines.")] = GOLDEN_SET,
+) -> None:
+    """Load a running API: concurrent clients ask the golden questions (answers, and some
+    searches); prints throughput and latency percentiles, exits 1 on any error."""
+    from {{ cookiecutter.package_name }} import loadtest as load
+    from {{ cookiecutter.package_name }}.eval.golden import EvalInputError, load_golden
+
+    try:
+        calls = load.workload(load_golden(golden))
+    except EvalInputError as exc:
+        raise fail(str(exc), code=2) from None
+    report = asyncio.run(load.run_load(url, calls, clients, duration, api_key))
+    load.print_report(console, url, clients, report)
+    if report.errors:
+        raise typer.Exit(code=1)
 
 
 @app.command("eval")

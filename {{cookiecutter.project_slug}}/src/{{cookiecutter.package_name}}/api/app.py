@@ -13,7 +13,11 @@ from {{ cookiecutter.package_name }}.agent.runner import open_agent
 from {{ cookiecutter.package_name }}.agent.telemetry import ToolTelemetry
 {%- endif %}
 from {{ cookiecutter.package_name }}.api.deps import enforce_rate_limit
-from {{ cookiecutter.package_name }}.api.errors import install_error_handlers
+from {{ cookiecutter.package_name }}.api.errors import (
+    GUARDED_ERRORS,
+    install_error_handlers,
+    json_error_bodies,
+)
 from {{ cookiecutter.package_name }}.api.limits import BodySizeLimitMiddleware, RateLimiter
 from {{ cookiecutter.package_name }}.api.middleware import RequestIdMiddleware
 from {{ cookiecutter.package_name }}.api.readiness import (
@@ -74,6 +78,10 @@ def create_app(
     # FastAPIOffline serves the /docs and /redoc assets itself (FastAPI's default pages load
     # them from a CDN): the interactive docs work with no network, like the rest of the app.
     app = FastAPIOffline(title=settings.app_name, version=__version__, lifespan=lifespan)
+    default_openapi = app.openapi
+    # Assigning `openapi` is FastAPI's documented way to extend the schema; mypy objects to
+    # assigning a method.
+    app.openapi = lambda: json_error_bodies(default_openapi())  # type: ignore[method-assign]
     app.state.settings = settings
     app.state.readiness_checks = (
         dict(checks) if checks is not None else {"data_dir": data_dir_check(settings)}
@@ -102,8 +110,8 @@ def create_app(
     app.include_router(health.router)
     guarded = [Depends(enforce_rate_limit)]
     for module in (documents, search, answers, feedback, openai_compat):
-        app.include_router(module.router, dependencies=guarded)
+        app.include_router(module.router, dependencies=guarded, responses=GUARDED_ERRORS)
 {%- if cookiecutter.include_agent == "yes" %}
-    app.include_router(agent.router, dependencies=guarded)
+    app.include_router(agent.router, dependencies=guarded, responses=GUARDED_ERRORS)
 {%- endif %}
     return app

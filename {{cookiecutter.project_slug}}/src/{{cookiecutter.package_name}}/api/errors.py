@@ -104,6 +104,32 @@ DEPENDENCY_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+# What any route behind {% if cookiecutter.auth == "api_key" %}authentication and {% endif %}rate limiting may answer (app.py declares them
+# on those routers; a route's own entry for the same code wins).
+GUARDED_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: error_doc("The body could not be parsed (not UTF-8, or broken multipart)."),
+{%- if cookiecutter.auth == "api_key" %}
+    401: error_doc("No valid API key: send `Authorization: Bearer <key>` or `X-API-Key: <key>`."),
+{%- endif %}
+    413: error_doc("The body is over MAX_REQUEST_BYTES."),
+    422: error_doc("The request does not match its schema; `details` says where."),
+    429: error_doc("Over RATE_LIMIT for this client; `Retry-After` says when to retry."),
+    503: error_doc("The rate limit store (REDIS_URL) is unavailable."),
+}
+
+
+def json_error_bodies(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Document error bodies as JSON on streaming routes too: FastAPI gives a `responses`
+    model the route's media type (text/event-stream), but errors are JSON responses sent
+    before any event. Idempotent, so it can run on the app's cached schema."""
+    for operation in (op for path in openapi["paths"].values() for op in path.values()):
+        for status, response in operation["responses"].items():
+            content = response.get("content", {})
+            if not status.startswith("2") and "text/event-stream" in content:
+                content["application/json"] = content.pop("text/event-stream")
+    return openapi
+
+
 def install_error_handlers(app: FastAPI) -> None:
     # The decorator form accepts handlers typed for their own exception class.
     app.exception_handler(StarletteHTTPException)(_http_error)

@@ -103,7 +103,7 @@ def list_models() -> ModelList:
     response_model=ChatCompletion,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE chunks"},
-        400: error_doc("No user message."),
+        400: error_doc("No user message, or a body that could not be parsed."),
         404: error_doc("Unknown model id."),
         422: error_doc("Invalid request, question too long, or max_tokens over LLM_MAX_TOKENS."),
         **DEPENDENCY_ERRORS,
