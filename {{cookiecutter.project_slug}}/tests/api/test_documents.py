@@ -1,5 +1,6 @@
 """The documents API: multipart upload with per-file results, list, get, delete."""
 
+from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -94,3 +95,14 @@ def test_upload_without_files_is_422(client: TestClient) -> None:
 
     assert response.status_code == 422
     assert response.json()["error"]["type"] == "validation_error"
+
+
+def test_timestamps_carry_their_zone(client: TestClient) -> None:
+    # RFC 3339 (the schema's date-time) needs an offset; SQLite hands them back without.
+    upload(client, GUIDE)
+    [listed] = client.get("/v1/documents").json()["documents"]
+    shown = client.get(f"/v1/documents/{listed['id']}").json()
+
+    for document in (listed, shown):
+        for field in ("created_at", "updated_at"):
+            assert datetime.fromisoformat(document[field]).utcoffset() is not None, field

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    RowMapping,
     String,
     Table,
     Text,
@@ -125,6 +126,12 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def document_of(row: RowMapping) -> DocumentRecord:
+    return DocumentRecord(
+        **{**row, "created_at": as_utc(row["created_at"]), "updated_at": as_utc(row["updated_at"])}
+    )
+
+
 def _enable_sqlite_wal(dbapi_connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
     # WAL lets searches read while an ingest writes; busy_timeout waits instead of failing.
     cursor = dbapi_connection.cursor()
@@ -170,9 +177,7 @@ class Registry:
         ids = list(document_ids)
         query = select(documents).where(documents.c.id.in_(ids), documents.c.tenant == tenant)
         with self._read() as connection:
-            return {
-                row["id"]: DocumentRecord(**row) for row in connection.execute(query).mappings()
-            }
+            return {row["id"]: document_of(row) for row in connection.execute(query).mappings()}
 
     def list_documents(self, tenant: str) -> list[DocumentRecord]:
         query = (
@@ -181,7 +186,7 @@ class Registry:
             .order_by(documents.c.source)
         )
         with self._read() as tx:
-            return [DocumentRecord(**row) for row in tx.execute(query).mappings()]
+            return [document_of(row) for row in tx.execute(query).mappings()]
 
     def begin_ingest(self, versions: Sequence[NewVersion], tenant: str) -> None:
         """Mark the documents as being ingested and register the ids about to be written.
