@@ -106,7 +106,9 @@ def test_upload_ask_and_give_feedback_in_a_browser(
 
         # Chat: ask; the answer streams in, then its sources.
         page.get_by_role("link", name="Chat").click()
-        chat_input = page.get_by_test_id("stChatInputTextArea")
+        # Each page's own input, by its placeholder: after a page switch the old page's input
+        # may still be on screen for a moment, and a fill there would be lost.
+        chat_input = page.get_by_placeholder("Ask a question about your documents")
         chat_input.fill(QUESTION)
         submitted = time.perf_counter()
         chat_input.press("Enter")
@@ -136,8 +138,10 @@ def test_upload_ask_and_give_feedback_in_a_browser(
 
         # Agent: the first question again; its search step finishes, then the cited answer.
         page.get_by_role("link", name="Agent").click()
-        chat_input.fill(QUESTION)
-        chat_input.press("Enter")
+        agent_input = page.get_by_placeholder("Ask the agent")
+        agent_input.fill(QUESTION)
+        expect(agent_input).to_have_value(QUESTION)
+        agent_input.press("Enter")
         step = page.get_by_text(re.compile(r"^search_documents\(query=.* · [\d.]+ m?s$"))
         expect(step.first).to_be_visible()  # its label ends with the duration once done
         expect(page.get_by_text("Sources: warranty.md").first).to_be_visible()
