@@ -92,7 +92,7 @@ def load_questions() -> list[Question]:
                 derived=isinstance(spec, str) and "{{" in spec,
                 values=values,
                 labels=labels,
-                rule=text.get("rule", "").format_map(HOOK_CONSTANTS) or choice_rule(name),
+                rule=text_rule(name, text.get("rule", "")) or choice_rule(name),
                 effect=text["effect"],
                 details=text.get("details", ""),
                 files=files.get(name, {}),
@@ -121,6 +121,14 @@ def load_texts(path: Path, names: list[str]) -> dict[str, dict[str, str]]:
     if problems:
         raise OptionsTextError(f"{path.name}: " + "; ".join(problems))
     return texts
+
+
+def text_rule(name: str, rule: str) -> str:
+    """A free-text rule of docs/options.toml with the hook's constants filled in."""
+    try:
+        return rule.format_map(HOOK_CONSTANTS)
+    except KeyError as exc:
+        raise OptionsTextError(f"options.toml: {name}: no hook constant {exc}") from None
 
 
 def choice_rule(name: str) -> str:

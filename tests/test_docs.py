@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pre_gen_project as hook
 import pytest
 
 from scripts import options_reference as generator
@@ -32,10 +33,10 @@ def test_every_question_is_documented_in_both_places() -> None:
 def test_every_refused_combination_and_reserved_name_is_listed() -> None:
     options_doc = (ROOT / "docs" / "options.md").read_text()
 
-    for combination, _ in generator.hook.INCOMPATIBLE:
+    for combination, _ in hook.INCOMPATIBLE:
         answers = " with ".join(f"`{key}={value}`" for key, value in combination.items())
         assert f"| {answers} |" in options_doc
-    assert all(f"`{name}`" in options_doc for name in generator.hook.DEPENDENCY_NAMES)
+    assert all(f"`{name}`" in options_doc for name in hook.DEPENDENCY_NAMES)
 
 
 def test_derived_defaults_show_their_rendered_value() -> None:
@@ -67,6 +68,12 @@ def test_options_text_must_match_the_questions_and_the_hook(
         generator.load_texts(texts, names)
 
     assert problem in str(error.value)
+
+
+def test_a_rule_may_only_name_a_constant_of_the_hook() -> None:
+    assert generator.text_rule("x", "at most {MAX_NAME_CHARS}") == f"at most {hook.MAX_NAME_CHARS}"
+    with pytest.raises(generator.OptionsTextError, match="x: no hook constant 'NOPE'"):
+        generator.text_rule("x", "{NOPE}")
 
 
 def test_a_file_without_markers_is_refused() -> None:
