@@ -14,7 +14,7 @@ UI_PORT ?= 8501
 # Pytest arguments, e.g. `make test ARGS="-k render"`; `-n auto` spreads tests over the cores.
 ARGS ?=
 
-.PHONY: help demo test test-fast lint
+.PHONY: help demo test test-fast lint docs
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,7 +39,10 @@ test: .venv lint ## Run every template test, the generated projects' suites incl
 test-fast: .venv ## Only the quick tests (rendering, hooks); skips installing generated projects
 	$(UV) run pytest -n auto --dist loadgroup -m "not slow" $(ARGS)
 
-lint: .venv ## Lint and type-check the hooks and tests
-	$(UV) run ruff check hooks tests
-	$(UV) run ruff format --check hooks tests
+lint: .venv ## Lint and type-check the hooks, scripts and tests
+	$(UV) run ruff check hooks scripts tests
+	$(UV) run ruff format --check hooks scripts tests
 	$(UV) run mypy
+
+docs: .venv ## Regenerate the options reference (docs/options.md, the README table) from its sources
+	$(UV) run python scripts/options_reference.py
