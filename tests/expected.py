@@ -83,6 +83,15 @@ src/{package}/observability/query_log.py
 src/{package}/observability/tracing.py
 src/{package}/api/routes/metrics.py
 docs/observability.md
+docs/architecture.md
+docs/conventions.md
+docs/adding-a-loader.md
+docs/adding-a-provider.md
+docs/adding-a-vector-store.md
+tests/howtos/__init__.py
+tests/howtos/test_adding_a_loader.py
+tests/howtos/test_adding_a_provider.py
+tests/howtos/test_adding_a_vector_store.py
 src/{package}/rag/outages.py
 data/docs/company-overview.md
 data/docs/returns-and-refunds.md
@@ -195,6 +204,7 @@ WHEN: dict[tuple[str, str], str] = {
         tests/agent/test_offline_runs.py
         tests/agent/test_telemetry.py
         tests/agent/test_tools.py
+        tests/agent/test_adding_a_tool.py
         tests/agent/test_injection.py
     """,
     ("auth", "api_key"): """

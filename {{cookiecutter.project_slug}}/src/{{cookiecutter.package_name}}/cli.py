@@ -29,7 +29,7 @@ from {{ cookiecutter.package_name }}.rag.answer import Answerer, Citation, Scope
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.rag.ingest import IngestResult, batched
 from {{ cookiecutter.package_name }}.rag.knowledge_base import DEFAULT_TENANT, KnowledgeBase
-from {{ cookiecutter.package_name }}.rag.loaders import SUPPORTED_SUFFIXES
+from {{ cookiecutter.package_name }}.rag.loaders import LOADERS
 from {{ cookiecutter.package_name }}.settings import {% if cookiecutter.auth == "api_key" %}TENANT_NAME, {% endif %}Settings, get_settings{% if cookiecutter.auth == "api_key" %}, hash_api_key{% endif %}
 
 app = typer.Typer(
@@ -139,7 +139,7 @@ def collect_files(paths: list[Path]) -> list[tuple[Path, str]]:
             found += [
                 (f, f.relative_to(path).as_posix())
                 for f in files
-                if f.suffix.lower() in SUPPORTED_SUFFIXES
+                if f.suffix.lower() in LOADERS
             ]
         elif path.is_file():
             found.append((path, path.name))

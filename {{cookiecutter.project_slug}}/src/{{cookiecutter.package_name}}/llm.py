@@ -3,7 +3,13 @@
 `extractive` needs no model at all (answers quote the retrieved sentences), so a fresh
 project answers offline. The others are LangChain chat models, imported only when chosen:
 each provider's package is installed by the `llm_provider` answer or as an extra.
+
+Each provider is one function registered below with `@provider(name, default_model=...)`;
+LLM_PROVIDER accepts exactly the registered names (docs/adding-a-provider.md).
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
@@ -12,18 +18,33 @@ from {{ cookiecutter.package_name }}.rag.errors import ConfigurationError
 from {{ cookiecutter.package_name }}.rag.outages import retrying_http_options
 from {{ cookiecutter.package_name }}.settings import Settings
 
-DEFAULT_MODELS = {
-    "openai": "gpt-4.1-mini",
-    "anthropic": "claude-sonnet-4-5",
-    "ollama": "llama3.2",
-}
+ChatModelFactory = Callable[[Settings], BaseChatModel | None]
+
+
+@dataclass(frozen=True)
+class Provider:
+    default_model: str
+    build: ChatModelFactory
+
+
+PROVIDERS: dict[str, Provider] = {}
+
+
+def provider(name: str, *, default_model: str) -> Callable[[ChatModelFactory], ChatModelFactory]:
+    """Register a chat model factory under an LLM_PROVIDER name."""
+
+    def register(build: ChatModelFactory) -> ChatModelFactory:
+        PROVIDERS[name] = Provider(default_model, build)
+        return build
+
+    return register
 
 
 def model_name(settings: Settings) -> str:
     """The model answers come from, as reported to clients (`extractive` has no model)."""
     if settings.llm_provider == "extractive":
         return "extractive"
-    return settings.llm_model or DEFAULT_MODELS[settings.llm_provider]
+    return settings.llm_model or PROVIDERS[settings.llm_provider].default_model
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel | None:
@@ -34,13 +55,12 @@ def build_chat_model(settings: Settings) -> BaseChatModel | None:
     Every client waits LLM_TIMEOUT_S at most (per request; for streams, between chunks)
     and retries transient errors LLM_MAX_RETRIES times, with exponential backoff and jitter.
     """
-    if settings.llm_provider == "extractive":
-        return None
-    if settings.llm_provider == "openai":
-        return _openai(settings)
-    if settings.llm_provider == "anthropic":
-        return _anthropic(settings)
-    return _ollama(settings)
+    return PROVIDERS[settings.llm_provider].build(settings)
+
+
+@provider("extractive", default_model="extractive")
+def _extractive(settings: Settings) -> None:
+    return None  # answers are quoted from the retrieved chunks (rag/extractive.py)
 
 
 def _missing_package(provider: str) -> ConfigurationError:
@@ -49,6 +69,7 @@ def _missing_package(provider: str) -> ConfigurationError:
     )
 
 
+@provider("openai", default_model="gpt-4.1-mini")
 def _openai(settings: Settings) -> BaseChatModel:
     try:
         from langchain_openai import ChatOpenAI
@@ -72,6 +93,7 @@ def _openai(settings: Settings) -> BaseChatModel:
     )
 
 
+@provider("anthropic", default_model="claude-sonnet-4-5")
 def _anthropic(settings: Settings) -> BaseChatModel:
     try:
         from langchain_anthropic import ChatAnthropic
@@ -90,6 +112,7 @@ def _anthropic(settings: Settings) -> BaseChatModel:
     )
 
 
+@provider("ollama", default_model="llama3.2")
 def _ollama(settings: Settings) -> BaseChatModel:
     try:
         from langchain_ollama import ChatOllama

@@ -8,6 +8,7 @@ here, at startup, with one clear message, rather than discovered under load.
 import hashlib
 import re
 {%- endif %}
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -18,9 +19,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 Environment = Literal["development", "production"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 LogFormat = Literal["auto", "json", "console"]
-VectorStoreName = Literal["chroma", "qdrant", "pgvector"]
 EmbeddingsProvider = Literal["hashing", "openai", "ollama"]
-LLMProvider = Literal["extractive", "openai", "anthropic", "ollama"]
+# Open sets: the names registered in rag/stores.py and llm.py (checked by the validators below).
+VectorStoreName = str
+LLMProvider = str
 
 MIB = 1024 * 1024
 {%- if cookiecutter.auth == "api_key" %}
@@ -235,6 +237,21 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator("vector_store")
+    @classmethod
+    def _check_vector_store(cls, value: str) -> str:
+        # Imported here: the registries' modules import this one.
+        from {{ cookiecutter.package_name }}.rag.stores import INDEXES
+
+        return _registered("VECTOR_STORE", value, INDEXES)
+
+    @field_validator("llm_provider")
+    @classmethod
+    def _check_llm_provider(cls, value: str) -> str:
+        from {{ cookiecutter.package_name }}.llm import PROVIDERS
+
+        return _registered("LLM_PROVIDER", value, PROVIDERS)
+
     @field_validator("rate_limit")
     @classmethod
     def _check_rate_limit(cls, value: str) -> str:
@@ -329,6 +346,12 @@ class Settings(BaseSettings):
                     return "postgresql+psycopg://" + self.database_url.removeprefix(prefix)
             return self.database_url
         return f"sqlite:///{self.data_dir / 'registry.db'}"
+
+
+def _registered(variable: str, name: str, registry: Collection[str]) -> str:
+    if name not in registry:
+        raise ValueError(f"{variable}={name!r} is not one of: {', '.join(registry)}")
+    return name
 
 
 @lru_cache

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.llm import DEFAULT_MODELS, build_chat_model, model_name
+from {{ cookiecutter.package_name }}.llm import PROVIDERS, build_chat_model, model_name
 from {{ cookiecutter.package_name }}.rag.errors import ConfigurationError
 from {{ cookiecutter.package_name }}.settings import Settings
 
@@ -20,7 +20,7 @@ def test_extractive_needs_no_model(tmp_path: Path) -> None:
 def test_model_defaults_per_provider_and_can_be_chosen(tmp_path: Path, provider: str) -> None:
     settings = Settings(data_dir=tmp_path, llm_provider=provider)
 
-    assert model_name(settings) == DEFAULT_MODELS[provider]
+    assert model_name(settings) == PROVIDERS[provider].default_model
     assert model_name(settings.model_copy(update={"llm_model": "m-1"})) == "m-1"
 
 

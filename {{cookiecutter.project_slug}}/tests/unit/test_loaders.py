@@ -11,7 +11,7 @@ from {{ cookiecutter.package_name }}.rag.errors import (
     UnsupportedFileTypeError,
 )
 from {{ cookiecutter.package_name }}.rag.loaders import (
-    SUPPORTED_SUFFIXES,
+    LOADERS,
     Page,
     load_document,
 )
@@ -69,7 +69,7 @@ def save(document: DocxDocument) -> bytes:
 
 
 def test_supported_suffixes() -> None:
-    assert {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx"} == SUPPORTED_SUFFIXES
+    assert {".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx"} == set(LOADERS)
 
 
 @pytest.mark.parametrize("filename", ["notes.txt", "guide.md", "guide.markdown", "NOTES.TXT"])

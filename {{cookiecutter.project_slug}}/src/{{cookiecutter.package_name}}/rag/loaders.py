@@ -2,10 +2,14 @@
 
 Every failure becomes one of the knowledge-base errors with a sentence naming the file, so
 an upload of a corrupt or unsupported file is answered with a clear 4xx, never a traceback.
+
+Each file type is one function registered with `@loader(suffix, ...)`; uploads, `ingest`
+and the error for other types follow the registry (docs/adding-a-loader.md).
 """
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -27,9 +31,21 @@ class Page:
     page: int | None  # 1-based page number for PDFs, None otherwise
 
 
-_TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
-_HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUPPORTED_SUFFIXES = _TEXT_SUFFIXES | _HTML_SUFFIXES | {".pdf", ".docx"}
+Loader = Callable[[str, bytes], list[Page]]  # (file name, its bytes) -> its pages
+
+LOADERS: dict[str, Loader] = {}  # by lower-case suffix, dot included
+
+
+def loader(*suffixes: str) -> Callable[[Loader], Loader]:
+    """Register a loader for files with these suffixes (".csv")."""
+
+    def register(load: Loader) -> Loader:
+        for suffix in suffixes:
+            LOADERS[suffix.lower()] = load
+        return load
+
+    return register
+
 
 # Not part of what a reader sees, or the same on every page of a site (menus, footers).
 _HTML_HIDDEN = ("script", "style", "noscript", "template", "head", "nav", "footer", "aside", "svg")
@@ -45,20 +61,13 @@ _SPACES = re.compile(r"[^\S\ue000\ue001]+")
 def load_document(filename: str, data: bytes) -> list[Page]:
     """The text of a file, one `Page` per PDF page (a single page for other types)."""
     suffix = PurePath(filename).suffix.lower()
-    if suffix in _TEXT_SUFFIXES:
-        pages = [Page(_decode_text(filename, data), None)]
-    elif suffix in _HTML_SUFFIXES:
-        pages = [Page(_html_text(filename, data), None)]
-    elif suffix == ".pdf":
-        pages = _pdf_pages(filename, data)
-    elif suffix == ".docx":
-        pages = [Page(_docx_text(filename, data), None)]
-    else:
-        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+    if suffix not in LOADERS:
+        supported = ", ".join(sorted(LOADERS))
         kind = f"type '{suffix}'" if suffix else "type (no extension)"
         raise UnsupportedFileTypeError(
             f"'{filename}' has an unsupported file {kind}; use {supported}."
         )
+    pages = LOADERS[suffix](filename, data)
     # NUL can hide in markup or a PDF's text; no store keeps it (PostgreSQL text cannot).
     pages = [Page(page.text.replace("\x00", ""), page.page) for page in pages]
     pages = [page for page in pages if page.text.strip()]
@@ -66,6 +75,21 @@ def load_document(filename: str, data: bytes) -> list[Page]:
         hint = " (scanned pages need OCR first)" if suffix == ".pdf" else ""
         raise EmptyDocumentError(f"'{filename}' contains no text to index{hint}.")
     return pages
+
+
+@loader(".txt", ".md", ".markdown")
+def _text_page(filename: str, data: bytes) -> list[Page]:
+    return [Page(_decode_text(filename, data), None)]
+
+
+@loader(".html", ".htm")
+def _html_page(filename: str, data: bytes) -> list[Page]:
+    return [Page(_html_text(filename, data), None)]
+
+
+@loader(".docx")
+def _docx_page(filename: str, data: bytes) -> list[Page]:
+    return [Page(_docx_text(filename, data), None)]
 
 
 def _decode_text(filename: str, data: bytes) -> str:
@@ -78,6 +102,7 @@ def _decode_text(filename: str, data: bytes) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
+@loader(".pdf")
 def _pdf_pages(filename: str, data: bytes) -> list[Page]:
     # Parsers of untrusted files fail with many exception types; any of them means "unreadable".
     try:

@@ -4,11 +4,14 @@ Each store is a LangChain `VectorStore`; `VectorIndex` adds the three things the
 LangChain interface leaves store-specific: metadata filters, a score on one scale
 (cosine similarity, higher is better), and a health check. Integrations are imported
 lazily, so a project only needs the store it uses installed.
+
+Each store is one class registered with `@store(name)`; VECTOR_STORE accepts exactly the
+registered names (docs/adding-a-vector-store.md).
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -77,9 +80,23 @@ class VectorIndex(ABC):
         """Release connections and file locks."""
 
 
-class ChromaIndex(VectorIndex):
-    name = "chroma"
+INDEXES: dict[str, type[VectorIndex]] = {}
+Index = TypeVar("Index", bound=type[VectorIndex])
 
+
+def store(name: str) -> Callable[[Index], Index]:
+    """Register a `VectorIndex` subclass under a VECTOR_STORE name."""
+
+    def register(index_class: Index) -> Index:
+        index_class.name = name
+        INDEXES[name] = index_class
+        return index_class
+
+    return register
+
+
+@store("chroma")
+class ChromaIndex(VectorIndex):
     def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -122,9 +139,8 @@ class ChromaIndex(VectorIndex):
         self.client.clear_system_cache()
 
 
+@store("qdrant")
 class QdrantIndex(VectorIndex):
-    name = "qdrant"
-
     def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
         from langchain_qdrant import QdrantVectorStore
         from qdrant_client import QdrantClient, models
@@ -178,9 +194,8 @@ class QdrantIndex(VectorIndex):
         self.client.close()
 
 
+@store("pgvector")
 class PgvectorIndex(VectorIndex):
-    name = "pgvector"
-
     def __init__(self, settings: Settings, embeddings: Embeddings) -> None:
         from langchain_postgres import PGVector
         from sqlalchemy import create_engine
@@ -221,13 +236,6 @@ class PgvectorIndex(VectorIndex):
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-INDEXES: dict[str, type[VectorIndex]] = {
-    "chroma": ChromaIndex,
-    "qdrant": QdrantIndex,
-    "pgvector": PgvectorIndex,
-}
 
 
 def open_index(settings: Settings, embeddings: Embeddings) -> VectorIndex:

@@ -1,25 +1,33 @@
-"""The agent's tools: one module each, registered here by name.
+"""The agent's tools: one module each in this package, found here by name.
 
-Adding a tool is one new module with a `build(services) -> BaseTool` function, one line in
-`REGISTRY`, and its test (see docs/adding-a-tool.md). `AGENT_TOOLS` chooses which are on.
+Adding a tool is one new module, named after the tool, with a `build(services) -> BaseTool`
+function, and its test (see docs/adding-a-tool.md): every module of this package whose name
+does not start with `_` is a tool. `AGENT_TOOLS` chooses which are on.
 """
 
+import importlib
+import pkgutil
 from collections.abc import Callable, Sequence
 
 from langchain_core.tools import BaseTool
 
 from {{ cookiecutter.package_name }}.agent.context import ToolServices
-from {{ cookiecutter.package_name }}.agent.tools import calculator, current_time, list_documents, search_documents
 from {{ cookiecutter.package_name }}.rag.errors import ConfigurationError
 
 ToolFactory = Callable[[ToolServices], BaseTool]
 
-REGISTRY: dict[str, ToolFactory] = {
-    "search_documents": search_documents.build,
-    "list_documents": list_documents.build,
-    "calculator": calculator.build,
-    "current_time": current_time.build,
-}
+
+def discover() -> dict[str, ToolFactory]:
+    """Each tool module's `build`, by module name (sorted: the registry reads the same way)."""
+    found: dict[str, ToolFactory] = {}
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not module.name.startswith("_"):
+            build: ToolFactory = importlib.import_module(f"{__name__}.{module.name}").build
+            found[module.name] = build
+    return found
+
+
+REGISTRY: dict[str, ToolFactory] = discover()
 
 
 def build_tools(names: Sequence[str], services: ToolServices) -> list[BaseTool]:

@@ -10,6 +10,7 @@ from {{ cookiecutter.package_name }}.api.errors import DEPENDENCY_ERRORS, error_
 from {{ cookiecutter.package_name }}.api.inputs import MULTIPART_BODY, IdPath
 from {{ cookiecutter.package_name }}.api.middleware import request_id_of
 from {{ cookiecutter.package_name }}.rag.errors import FileTooLargeError
+from {{ cookiecutter.package_name }}.rag.loaders import LOADERS
 from {{ cookiecutter.package_name }}.schemas import (
     DeleteResponse,
     DocumentInfo,
@@ -21,6 +22,7 @@ from {{ cookiecutter.package_name }}.schemas import (
 )
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
+SUPPORTED = " ".join(sorted(LOADERS))  # the file types rag/loaders.py registers
 
 
 @router.post(
@@ -36,7 +38,7 @@ router = APIRouter(prefix="/v1/documents", tags=["documents"])
 )
 def upload_documents(
     request: Request,
-    files: Annotated[list[UploadFile], File(description="One or more .txt .md .pdf .html .docx")],
+    files: Annotated[list[UploadFile], File(description=f"One or more files: {SUPPORTED}")],
     kb: KnowledgeBaseDep,
     settings: SettingsDep,
     tenant: TenantDep,
