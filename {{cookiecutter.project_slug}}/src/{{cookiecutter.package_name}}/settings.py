@@ -6,6 +6,9 @@ here, at startup, with one clear message, rather than discovered under load.
 """
 {% if cookiecutter.auth == "api_key" %}
 import hashlib
+{%- endif %}
+import importlib.util
+{%- if cookiecutter.auth == "api_key" %}
 import re
 {%- endif %}
 from collections.abc import Collection
@@ -240,17 +243,12 @@ class Settings(BaseSettings):
     @field_validator("vector_store")
     @classmethod
     def _check_vector_store(cls, value: str) -> str:
-        # Imported here: the registries' modules import this one.
-        from {{ cookiecutter.package_name }}.rag.stores import INDEXES
-
-        return _registered("VECTOR_STORE", value, INDEXES)
+        return _registered("VECTOR_STORE", value, "rag.stores", "INDEXES")
 
     @field_validator("llm_provider")
     @classmethod
     def _check_llm_provider(cls, value: str) -> str:
-        from {{ cookiecutter.package_name }}.llm import PROVIDERS
-
-        return _registered("LLM_PROVIDER", value, PROVIDERS)
+        return _registered("LLM_PROVIDER", value, "llm", "PROVIDERS")
 
     @field_validator("rate_limit")
     @classmethod
@@ -348,7 +346,16 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'registry.db'}"
 
 
-def _registered(variable: str, name: str, registry: Collection[str]) -> str:
+def _registered(variable: str, name: str, module: str, registry_name: str) -> str:
+    """`name` when the registry in `module` has it. Imported on use: the registries' modules
+    import this one. The UI's image installs settings without the API's dependencies (no
+    LangChain): there the registries cannot load, and nothing in that process builds a store
+    or a model, so the name is left to the API to check."""
+    if importlib.util.find_spec("langchain_core") is None:
+        return name
+    registry: Collection[str] = getattr(
+        importlib.import_module(f"{__package__}.{module}"), registry_name
+    )
     if name not in registry:
         raise ValueError(f"{variable}={name!r} is not one of: {', '.join(registry)}")
     return name
