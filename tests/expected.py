@@ -157,6 +157,14 @@ tests/observability/test_logging.py
 tests/observability/test_metrics.py
 tests/observability/test_query_log.py
 tests/observability/test_tracing.py
+deploy/k8s/base/kustomization.yaml
+deploy/k8s/base/api-deployment.yaml
+deploy/k8s/base/api-service.yaml
+deploy/k8s/overlays/dev/kustomization.yaml
+deploy/k8s/overlays/dev/namespace.yaml
+deploy/k8s/overlays/prod/kustomization.yaml
+deploy/k8s/overlays/prod/namespace.yaml
+deploy/k8s/overlays/prod/secrets.env.example
 """
 
 # (question, answer) -> files present only with that answer.
@@ -179,6 +187,8 @@ WHEN: dict[tuple[str, str], str] = {
         tests/ui/test_chat_page.py
         tests/ui/test_documents_page.py
         tests/e2e/test_browser.py
+        deploy/k8s/base/ui-deployment.yaml
+        deploy/k8s/base/ui-service.yaml
     """,
     ("include_agent", "yes"): """
         docs/adding-a-tool.md
@@ -206,6 +216,20 @@ WHEN: dict[tuple[str, str], str] = {
         tests/agent/test_tools.py
         tests/agent/test_adding_a_tool.py
         tests/agent/test_injection.py
+    """,
+    # Kubernetes: state on the API's own volume (one replica) with the embedded stores; a dev
+    # Qdrant; with pgvector, shared rate counters (dev Redis) and autoscaling (prod).
+    ("vector_store", "chroma"): "deploy/k8s/base/api-data.yaml",
+    ("vector_store", "qdrant"): """
+        deploy/k8s/base/api-data.yaml
+        deploy/k8s/overlays/dev/qdrant-statefulset.yaml
+        deploy/k8s/overlays/dev/qdrant-service.yaml
+    """,
+    ("vector_store", "pgvector"): """
+        deploy/k8s/overlays/dev/redis-deployment.yaml
+        deploy/k8s/overlays/dev/redis-service.yaml
+        deploy/k8s/overlays/prod/api-hpa.yaml
+        deploy/k8s/overlays/prod/api-pdb.yaml
     """,
     ("auth", "api_key"): """
         src/{package}/api/security.py
