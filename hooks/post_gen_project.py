@@ -4,8 +4,10 @@
 1. Remove the files of features that were not selected, as declared in ONE
    manifest (``template-features.json`` at the project root, rendered like every
    other file, then deleted).
-2. Record the answers in ``.cookiecutter.json`` so the project can be updated
-   from the template later (cruft, or ``cookiecutter --replay-file``).
+2. Record where the template came from in ``.cruft.json`` (cruft's format: template,
+   commit, answers), so ``cruft update`` works whether ``cruft create`` or plain
+   ``cookiecutter`` rendered the project; and the answers alone in ``.cookiecutter.json``
+   (cookiecutter's replay format, for ``cookiecutter --replay-file``).
 3. ``uv lock`` when uv is installed, so the project ships a lock file.
 4. Format the code with the locked ruff: the template is formatted for the default
    names, and a longer package name re-wraps imports.
@@ -18,17 +20,23 @@ The steps are importable functions so the template's tests can call them.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST_NAME = "template-features.json"
 RECORD_NAME = ".cookiecutter.json"
+CRUFT_NAME = ".cruft.json"
 # Context keys that describe the machine that rendered the project, not the project.
 MACHINE_KEYS = frozenset({"_output_dir", "_repo_dir", "_checkout"})
+# Not in the answers file either: the template commit, which .cruft.json holds. So the file is
+# the same whichever tool rendered the project, and template updates never conflict on it.
+UNRECORDED_KEYS = MACHINE_KEYS | {"_commit"}
 
 Manifest = dict[str, dict[str, list[str]]]
 
@@ -97,11 +105,166 @@ def record_answers(project_dir: Path, answers: Mapping[str, object]) -> Path:
 
     So ``cookiecutter TEMPLATE --replay-file .cookiecutter.json`` regenerates the project.
     """
-    kept = {key: value for key, value in answers.items() if key not in MACHINE_KEYS}
+    kept = {key: value for key, value in answers.items() if key not in UNRECORDED_KEYS}
     record = project_dir / RECORD_NAME
     text = json.dumps({"cookiecutter": kept}, indent=2, sort_keys=True)
     record.write_text(text + "\n", encoding="utf-8")
     return record
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """Where the template came from, in the terms of cruft's ``.cruft.json``."""
+
+    url: str  # what `git clone` takes: a URL, or the absolute path of a local checkout
+    commit: str
+    checkout: str | None = None  # the branch or tag asked for, if any
+    directory: str | None = None  # the template's folder inside the repository, if not its root
+    dirty: bool = False  # a local checkout with uncommitted changes: they are not in `commit`
+    keys: tuple[str, ...] = ()  # cookiecutter.json's keys in order, when this hook can read it
+
+
+NOT_LINKED = (
+    "no {name} was written: {why}. To take template updates later, link the project: "
+    "`uvx cruft link <template git URL>` (docs: Updating from the template, in README.md)."
+)
+
+
+def git_output(git: str, cwd: Path, *args: str) -> str | None:
+    result = subprocess.run(
+        [git, "-C", str(cwd), *args], capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def cookiecutter_cwd() -> Path | None:
+    """The working directory of this hook's parent, cookiecutter (Linux: /proc; else None).
+
+    cookiecutter runs hooks from inside the template directory, so that is where it is.
+    """
+    try:
+        return Path(f"/proc/{os.getppid()}/cwd").readlink()
+    except OSError:
+        return None
+
+
+def template_dir(repo_dir: str, environ: Mapping[str, str], parent_cwd: Path | None) -> Path | None:
+    """cookiecutter's copy of the template (``_repo_dir``) as an absolute directory.
+
+    A local template's path is kept as it was typed, relative to where cookiecutter ran, while
+    this hook runs inside the new project: a relative one is cookiecutter's working directory
+    (``parent_cwd``) or, where that is unknown, the shell's PWD joined with it.
+    """
+    if not repo_dir:
+        return None
+    path = Path(repo_dir).expanduser()
+    candidates = [path] if path.is_absolute() else [parent_cwd]
+    if not path.is_absolute() and environ.get("PWD"):
+        candidates.append(Path(environ["PWD"]) / path)
+    found = (c for c in candidates if c is not None and (c / "cookiecutter.json").is_file())
+    return next((c.resolve() for c in found), None)
+
+
+def is_local(template: str, repo_dir: str) -> bool:
+    """Whether cookiecutter used the template in place (a directory) rather than a clone of it:
+    then ``_repo_dir`` is ``_template``, or a folder of it (``--directory``)."""
+
+    def parts(path: str) -> tuple[str, ...]:
+        return Path(os.path.normpath(Path(path).expanduser())).parts
+
+    return parts(repo_dir)[: len(parts(template))] == parts(template)
+
+
+def template_source(
+    answers: Mapping[str, object],
+    environ: Mapping[str, str] = os.environ,
+    parent_cwd: Callable[[], Path | None] = cookiecutter_cwd,
+) -> TemplateSource | str:
+    """Where the template came from; else a note saying why that cannot be told."""
+    if "_commit" in answers and "_repo_dir" not in answers:
+        # cruft is rendering (`cruft create`, or the renders of `cruft update`): it says which
+        # template and commit. (The cookiecutter command always sets _repo_dir, cruft never.)
+        return TemplateSource(url=str(answers["_template"]), commit=str(answers["_commit"]))
+    git = shutil.which("git")
+    if git is None:
+        return NOT_LINKED.format(name=CRUFT_NAME, why="git was not found")
+    given = str(answers.get("_repo_dir", ""))
+    repo_dir = template_dir(given, environ, parent_cwd() if given else None)
+    top = commit = None
+    if repo_dir is not None:
+        top = git_output(git, repo_dir, "rev-parse", "--show-toplevel")
+        commit = git_output(git, repo_dir, "rev-parse", "--verify", "HEAD")
+    if repo_dir is None or top is None or commit is None:
+        why = "the template is not a git checkout with a commit (a zip file, or a copy)"
+        return NOT_LINKED.format(name=CRUFT_NAME, why=why)
+    prefix = git_output(git, repo_dir, "rev-parse", "--show-prefix") or ""
+    if is_local(str(answers.get("_template", "")), given):
+        url = str(Path(top).resolve())
+        dirty = bool(git_output(git, repo_dir, "status", "--porcelain", "--", "."))
+    else:  # cookiecutter's clone (under ~/.cookiecutters) of a remote template
+        remote = git_output(git, repo_dir, "remote", "get-url", "origin")
+        if not remote:
+            return NOT_LINKED.format(name=CRUFT_NAME, why="the template's clone has no origin")
+        url, dirty = remote, False
+    checkout = answers.get("_checkout")
+    questions = json.loads((repo_dir / "cookiecutter.json").read_text(encoding="utf-8"))
+    return TemplateSource(
+        url=url,
+        commit=commit,
+        checkout=str(checkout) if checkout else None,
+        directory=prefix.rstrip("/") or None,
+        dirty=dirty,
+        keys=tuple(questions),
+    )
+
+
+def cruft_state(answers: Mapping[str, object], source: TemplateSource) -> dict[str, object]:
+    """What ``cruft create`` writes to .cruft.json for these answers.
+
+    Same keys, order and layout as cruft 2.x: when cruft renders, it rewrites the file after
+    this hook with the same bytes, so the first commit (init_git) already holds it as it stays.
+    """
+    # cruft's order is cookiecutter.json's; the answers come in another one when replayed.
+    rank = {key: index for index, key in enumerate(source.keys)}
+    ordered = sorted(answers, key=lambda key: rank.get(key, len(rank)))  # stable: others after
+    context = {key: answers[key] for key in ordered if key not in MACHINE_KEYS}
+    context["_template"] = source.url
+    context["_commit"] = source.commit
+    return {
+        "template": source.url,
+        "commit": source.commit,
+        "checkout": source.checkout,
+        "context": {"cookiecutter": context},
+        "directory": source.directory,
+    }
+
+
+def write_cruft_state(project_dir: Path, state: Mapping[str, object]) -> Path:
+    path = project_dir / CRUFT_NAME
+    text = json.dumps(state, ensure_ascii=False, indent=2, separators=(",", ": "))
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def link_to_template(
+    project_dir: Path, answers: Mapping[str, object]
+) -> tuple[dict[str, object], list[str]]:
+    """Write .cruft.json when the template's source is known.
+
+    Returns the answers to record, with ``_template`` named as in .cruft.json (so the renders of
+    ``cruft update`` write the same .cookiecutter.json), and notes for the user.
+    """
+    source = template_source(answers)
+    if isinstance(source, str):
+        return dict(answers), [source]
+    answers = {**answers, "_template": source.url}
+    write_cruft_state(project_dir, cruft_state(answers, source))
+    if source.dirty:
+        return answers, [
+            f"the template checkout has uncommitted changes: {CRUFT_NAME} records its last "
+            f"commit, {source.commit[:12]}, which does not contain them."
+        ]
+    return answers, []
 
 
 def lock(project_dir: Path) -> str | None:
@@ -206,8 +369,9 @@ def finish(project_dir: Path, answers: Mapping[str, object]) -> list[str]:
     manifest_path = project_dir / MANIFEST_NAME
     prune(project_dir, load_manifest(manifest_path), answers)
     manifest_path.unlink()
+    answers, notes = link_to_template(project_dir, answers)
     record_answers(project_dir, answers)
-    notes = [note for note in [lock(project_dir)] if note]
+    notes += [note for note in [lock(project_dir)] if note]
     notes += [note for note in [format_code(project_dir)] if note]
     if answers.get("init_git") == "yes":
         notes += [note for note in [init_git(project_dir, answers)] if note]
@@ -215,9 +379,11 @@ def finish(project_dir: Path, answers: Mapping[str, object]) -> list[str]:
 
 
 def rendered_answers() -> dict[str, object]:
-    """The answers, as cookiecutter renders them into this script."""
+    """The answers, as cookiecutter renders them into this script, in cookiecutter's order."""
     answers: dict[str, object] = json.loads(r"""{{ cookiecutter | jsonify }}""")
-    return answers
+    # jsonify sorts the keys; .cruft.json keeps cookiecutter.json's order, as cruft does.
+    order: list[str] = json.loads(r"""{{ cookiecutter.keys() | list | jsonify }}""")
+    return {key: answers[key] for key in order}
 
 
 def main() -> int:

@@ -248,8 +248,13 @@ WHEN_ALL: dict[tuple[tuple[str, str], ...], str] = {
 }
 
 
-def expected_files(answers: Mapping[str, str], package: str) -> set[str]:
-    lines = ALWAYS.split()
+# Written when the template is rendered from a git checkout (it records the commit), as in its
+# tests, which run in a clone.
+LINKED = ".cruft.json"
+
+
+def expected_files(answers: Mapping[str, str], package: str, linked: bool = True) -> set[str]:
+    lines = ALWAYS.split() + (LINKED.split() if linked else [])
     for (question, answer), files in WHEN.items():
         if answers.get(question) == answer:
             lines += files.split()

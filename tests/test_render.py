@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tests.combinations import (
+    ROOT,
     Combination,
     allowed,
     as_params,
@@ -22,6 +23,7 @@ from tests.combinations import (
 )
 from tests.conftest import render
 from tests.expected import expected_files
+from tests.gitrepo import git, head_commit
 
 # What running tools leaves behind in a project: not part of what was generated.
 TOOL_DIRS = {".git", ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__", ".data"}
@@ -53,7 +55,31 @@ def test_pairwise_set_covers_every_pair_of_answers() -> None:
 def test_exact_file_set(rendered: Callable[[Combination], Path], combo: Combination) -> None:
     project = rendered(combo)
 
-    assert project_files(project) == expected_files(combo, package="ai_app")
+    linked = head_commit(ROOT) is not None
+    assert project_files(project) == expected_files(combo, package="ai_app", linked=linked)
+
+
+@pytest.mark.parametrize("combo", COMBINATIONS)
+def test_project_is_linked_to_the_template_commit(
+    rendered: Callable[[Combination], Path], combo: Combination
+) -> None:
+    commit = head_commit(ROOT)
+    if commit is None:
+        pytest.skip("the template is not a git checkout here, so projects record no commit")
+    project = rendered(combo)
+    state = json.loads((project / ".cruft.json").read_text())
+    record = json.loads((project / ".cookiecutter.json").read_text())["cookiecutter"]
+    template = git(ROOT, "rev-parse", "--show-toplevel")
+
+    assert (state["template"], state["commit"], state["directory"]) == (template, commit, None)
+    context = state["context"]["cookiecutter"]
+    assert {key: context[key] for key in combo} == combo
+    assert (context["_template"], context["_commit"]) == (template, commit)
+    assert record["_template"] == template, "both records name the template alike"
+    assert "_commit" not in record, "the commit is .cruft.json's alone"
+    assert "_repo_dir" not in context, "no paths of the machine that rendered it"
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert {".git", ".cruft.json", "uv.lock"} <= set(pyproject["tool"]["cruft"]["skip"])
 
 
 @pytest.mark.parametrize("combo", COMBINATIONS)
