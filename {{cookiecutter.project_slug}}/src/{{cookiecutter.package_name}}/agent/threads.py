@@ -13,6 +13,7 @@ from sqlalchemy import Column, DateTime, Engine, MetaData, RowMapping, String, T
 
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
 from {{ cookiecutter.package_name }}.rag.registry import as_utc
+from {{ cookiecutter.package_name }}.rag.schema import create_tables
 
 metadata = MetaData()
 
@@ -50,7 +51,7 @@ def _record(row: RowMapping) -> ThreadRecord:
 class ThreadStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)  # only what is missing: existing rows are kept
+        create_tables(engine, metadata)  # only what is missing: existing rows are kept
 
     def create(self, owner: str) -> ThreadRecord:
         now = datetime.now(UTC)
