@@ -67,6 +67,7 @@ src/{package}/rag/embeddings.py
 src/{package}/rag/registry.py
 src/{package}/rag/stores.py
 src/{package}/rag/local_postgres.py
+src/{package}/rag/locks.py
 src/{package}/rag/ingest.py
 src/{package}/rag/keyword_search.py
 src/{package}/rag/retrieval.py
@@ -197,6 +198,7 @@ WHEN: dict[tuple[str, str], str] = {
         tests/agent/test_tools.py
         tests/agent/test_injection.py
     """,
+    ("vector_store", "pgvector"): "tests/e2e/test_replicas.py",
     ("auth", "api_key"): """
         src/{package}/api/security.py
         tests/api/test_auth.py

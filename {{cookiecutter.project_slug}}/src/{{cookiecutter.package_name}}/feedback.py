@@ -15,8 +15,8 @@ from typing import Any, cast
 
 from sqlalchemy import Column, DateTime, Engine, MetaData, RowMapping, String, Table, Text, select
 
+from {{ cookiecutter.package_name }}.rag.locks import create_tables
 from {{ cookiecutter.package_name }}.rag.registry import as_utc
-from {{ cookiecutter.package_name }}.rag.schema import create_tables
 from {{ cookiecutter.package_name }}.schemas import FeedbackRequest, Rating
 
 # Its own metadata: the feedback table is created by this module, not by the registry.

@@ -6,7 +6,10 @@ local files or memory that a request depends on. The replicas start together on 
 database, as an orchestrator starts them.
 """
 
+import hashlib
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ pytestmark = pytest.mark.e2e
 
 QUESTION = "How long is the frame warranty?"
 RATE_LIMIT = 4
+ROUNDS = 5
 Replicas = Callable[[dict[str, str]], list[str]]
 {%- if cookiecutter.auth == "api_key" %}
 HEADERS = key_of("tenant-a")  # both replicas know the same keys (the same API_KEYS)
@@ -106,3 +110,45 @@ def test_the_rate_limit_is_one_budget_across_replicas(start_replicas: Replicas) 
 
     assert [r.status_code for r in statuses] == [200] * RATE_LIMIT + [429] * RATE_LIMIT
     assert all(int(r.headers["Retry-After"]) >= 1 for r in statuses[RATE_LIMIT:])
+
+
+def test_replicas_writing_one_document_at_once_leave_it_whole(start_replicas: Replicas) -> None:
+    """Both replicas upload a new version of the same file at the same moment, from the
+    first write on an empty database on: one version wins, and all of it is searchable
+    (its chunks listed in the registry and their vectors in the store)."""
+    replicas = start_replicas({})
+    start = threading.Barrier(len(replicas))
+
+    def upload(url: str, text: str) -> httpx2.Response:
+        files = {"files": ("note.md", text.encode())}
+        start.wait()
+        return httpx2.post(f"{url}/v1/documents", files=files, headers=HEADERS, timeout=60)
+
+    with ThreadPoolExecutor(len(replicas)) as pool:
+        for round_ in range(ROUNDS):
+            codewords = [f"codeword{round_}x{n}" for n in range(len(replicas))]
+            texts = [
+                f"# Note\n\nThe {word} was written by replica {n}.\n"
+                for n, word in enumerate(codewords)
+            ]
+            uploads = list(pool.map(upload, replicas, texts))
+            [stored] = _ok(httpx2.get(f"{replicas[0]}/v1/documents", headers=HEADERS))["documents"]
+            hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
+            winner = codewords[hashes.index(stored["content_hash"])]
+            searches = [
+                _ok(
+                    httpx2.post(
+                        f"{url}/v1/search",
+                        json={"query": winner, "sources": ["note.md"]},
+                        headers=HEADERS,
+                    )
+                )
+                for url in replicas
+            ]
+
+            assert [r.status_code for r in uploads] == [200, 200], [r.text for r in uploads]
+            for found in searches:
+                assert found["results"], f"round {round_}: the stored version is not searchable"
+                top = found["results"][0]
+                assert winner in top["text"]
+                assert top["dense_score"] is not None, f"round {round_}: its vectors are gone"

@@ -4,6 +4,7 @@ Postgres when the app has one (DATABASE_URL, or the local pgvector server), so A
 replicas share conversations; otherwise SQLite under DATA_DIR. Both survive restarts.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from {{ cookiecutter.package_name }}.rag.errors import ConfigurationError
-from {{ cookiecutter.package_name }}.rag.schema import SCHEMA_LOCK_KEY
+from {{ cookiecutter.package_name }}.rag.locks import POLL_INTERVAL_S, SCHEMA_LOCK_KEY
 from {{ cookiecutter.package_name }}.settings import Settings
 
 SQLITE_FILE = "agent-threads.db"
@@ -25,11 +26,16 @@ def _libpq_url(url: str) -> str:
 
 @asynccontextmanager
 async def _schema_lock(url: str) -> AsyncIterator[None]:
-    """The app's schema lock (rag/schema.py), on a connection of its own."""
+    """The app's schema lock (rag/locks.py, which says why it polls), on its own connection."""
     from psycopg import AsyncConnection
 
     async with await AsyncConnection.connect(url, autocommit=True) as connection:
-        await connection.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+        while True:
+            cursor = await connection.execute("SELECT pg_try_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+            row = await cursor.fetchone()
+            if row and row[0]:
+                break
+            await asyncio.sleep(POLL_INTERVAL_S)
         try:
             yield
         finally:

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, Engine, MetaData, RowMapping, String, Table, select
 
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
+from {{ cookiecutter.package_name }}.rag.locks import create_tables
 from {{ cookiecutter.package_name }}.rag.registry import as_utc
-from {{ cookiecutter.package_name }}.rag.schema import create_tables
 
 metadata = MetaData()
 

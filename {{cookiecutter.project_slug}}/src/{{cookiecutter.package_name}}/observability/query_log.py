@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from {{ cookiecutter.package_name }}.rag.schema import create_tables
+from {{ cookiecutter.package_name }}.rag.locks import create_tables
 
 SKETCH_DIMENSION = 256
 FLUSH_INTERVAL_S = 1.0

@@ -36,7 +36,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from {{ cookiecutter.package_name }}.rag.chunking import Chunk
-from {{ cookiecutter.package_name }}.rag.schema import schema_lock
+from {{ cookiecutter.package_name }}.rag.locks import schema_lock
 
 metadata = MetaData()
 

@@ -20,8 +20,8 @@ from {{ cookiecutter.package_name }}.rag.errors import (
     DependencyUnavailableError,
     KnowledgeBaseError,
 )
+from {{ cookiecutter.package_name }}.rag.locks import schema_lock
 from {{ cookiecutter.package_name }}.rag.outages import dependency_error
-from {{ cookiecutter.package_name }}.rag.schema import schema_lock
 from {{ cookiecutter.package_name }}.settings import Settings
 
 
