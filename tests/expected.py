@@ -67,6 +67,7 @@ src/{package}/rag/embeddings.py
 src/{package}/rag/registry.py
 src/{package}/rag/stores.py
 src/{package}/rag/local_postgres.py
+src/{package}/rag/locks.py
 src/{package}/rag/ingest.py
 src/{package}/rag/keyword_search.py
 src/{package}/rag/retrieval.py
@@ -218,7 +219,8 @@ WHEN: dict[tuple[str, str], str] = {
         tests/agent/test_injection.py
     """,
     # Kubernetes: state on the API's own volume (one replica) with the embedded stores; a dev
-    # Qdrant; with pgvector, shared rate counters (dev Redis) and autoscaling (prod).
+    # Qdrant; with pgvector, shared rate counters (dev Redis) and autoscaling (prod), and the
+    # test that two API replicas share one PostgreSQL and one Redis.
     ("vector_store", "chroma"): "deploy/k8s/base/api-data.yaml",
     ("vector_store", "qdrant"): """
         deploy/k8s/base/api-data.yaml
@@ -230,6 +232,7 @@ WHEN: dict[tuple[str, str], str] = {
         deploy/k8s/overlays/dev/redis-service.yaml
         deploy/k8s/overlays/prod/api-hpa.yaml
         deploy/k8s/overlays/prod/api-pdb.yaml
+        tests/e2e/test_replicas.py
     """,
     ("auth", "api_key"): """
         src/{package}/api/security.py

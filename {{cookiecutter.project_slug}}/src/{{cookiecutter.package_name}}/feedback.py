@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import Column, DateTime, Engine, MetaData, RowMapping, String, Table, Text, select
 
+from {{ cookiecutter.package_name }}.rag.locks import create_tables
 from {{ cookiecutter.package_name }}.rag.registry import as_utc
 from {{ cookiecutter.package_name }}.schemas import FeedbackRequest, Rating
 
@@ -65,7 +66,7 @@ class FeedbackStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)  # only what is missing: existing rows are kept
+        create_tables(engine, metadata)  # only what is missing: existing rows are kept
 
     def add(self, request: FeedbackRequest, tenant: str) -> FeedbackRecord:
         record = FeedbackRecord(

@@ -38,13 +38,38 @@ class ServerFactory:
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def __call__(self, extra_env: dict[str, str]) -> str:
-        return _start(self.tmp_path, self.settings, extra_env, self.processes)
+        return self.start_many([extra_env])[0]
+
+    def start_many(self, envs: list[dict[str, str]]) -> list[str]:
+        """One server per environment, all launched before any is waited for: replicas
+        start together, as an orchestrator starts them (on an empty database, too)."""
+        launched = [self._launch(extra_env) for extra_env in envs]
+        return [_wait_until_up(*server) for server in launched]
 
     def stop(self) -> None:
         for process in self.processes:
             process.terminate()
             process.wait(timeout=10)
         self.processes.clear()
+
+    def _launch(self, extra_env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, Path]:
+        command = shutil.which(COMMAND)
+        if command is None:
+            pytest.skip(f"the {COMMAND} command is not installed (run `uv sync`)")
+        port = free_port()
+        # No rate limit unless a test sets one: the golden set asks every question through
+        # every interface, more than one client's default budget per minute.
+        env = {**os.environ, "RATE_LIMIT": "", **settings_env(self.settings), **extra_env}
+        log = self.tmp_path / f"server-{len(self.processes)}.log"  # one each: replicas
+        with log.open("wb") as log_file:
+            process = subprocess.Popen(  # noqa: S603 - our own console script
+                [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=env,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        self.processes.append(process)
+        return process, f"http://127.0.0.1:{port}", log
 
 
 @pytest.fixture
@@ -59,29 +84,7 @@ def server(start_server: ServerFactory) -> str:
     return start_server({})
 
 
-def _start(
-    tmp_path: Path,
-    settings: Settings,
-    extra_env: dict[str, str],
-    processes: list["subprocess.Popen[bytes]"],
-) -> str:
-    command = shutil.which(COMMAND)
-    if command is None:
-        pytest.skip(f"the {COMMAND} command is not installed (run `uv sync`)")
-    port = free_port()
-    # No rate limit unless a test sets one: the golden set asks every question through
-    # every interface, more than one client's default budget per minute.
-    env = {**os.environ, "RATE_LIMIT": "", **settings_env(settings), **extra_env}
-    log = tmp_path / "server.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(  # noqa: S603 - our own console script
-            [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    processes.append(process)
-    url = f"http://127.0.0.1:{port}"
+def _wait_until_up(process: "subprocess.Popen[bytes]", url: str, log: Path) -> str:
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:

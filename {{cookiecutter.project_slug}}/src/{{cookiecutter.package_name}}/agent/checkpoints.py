@@ -4,6 +4,7 @@ Postgres when the app has one (DATABASE_URL, or the local pgvector server), so A
 replicas share conversations; otherwise SQLite under DATA_DIR. Both survive restarts.
 """
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from {{ cookiecutter.package_name }}.rag.errors import ConfigurationError
+from {{ cookiecutter.package_name }}.rag.locks import POLL_INTERVAL_S, SCHEMA_LOCK_KEY
 from {{ cookiecutter.package_name }}.settings import Settings
 
 SQLITE_FILE = "agent-threads.db"
@@ -23,6 +25,24 @@ def _libpq_url(url: str) -> str:
 
 
 @asynccontextmanager
+async def _schema_lock(url: str) -> AsyncIterator[None]:
+    """The app's schema lock (rag/locks.py, which says why it polls), on its own connection."""
+    from psycopg import AsyncConnection
+
+    async with await AsyncConnection.connect(url, autocommit=True) as connection:
+        while True:
+            cursor = await connection.execute("SELECT pg_try_advisory_lock(%s)", (SCHEMA_LOCK_KEY,))
+            row = await cursor.fetchone()
+            if row and row[0]:
+                break
+            await asyncio.sleep(POLL_INTERVAL_S)
+        try:
+            yield
+        finally:
+            await connection.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK_KEY,))
+
+
+@asynccontextmanager
 async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[Any]]:
     """The open checkpointer, its tables created if missing; closed on exit."""
     if settings.database_url:
@@ -32,8 +52,10 @@ async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointS
             raise ConfigurationError(
                 "Agent threads in DATABASE_URL need `uv sync --extra pgvector`"
             ) from error
-        async with AsyncPostgresSaver.from_conn_string(_libpq_url(settings.database_url)) as saver:
-            await saver.setup()
+        url = _libpq_url(settings.database_url)
+        async with AsyncPostgresSaver.from_conn_string(url) as saver:
+            async with _schema_lock(url):  # replicas starting together run it once
+                await saver.setup()
             yield saver
     else:
         from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver

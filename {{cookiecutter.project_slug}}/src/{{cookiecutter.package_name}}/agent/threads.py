@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, DateTime, Engine, MetaData, RowMapping, String, Table, select
 
 from {{ cookiecutter.package_name }}.rag.errors import KnowledgeBaseError
+from {{ cookiecutter.package_name }}.rag.locks import create_tables
 from {{ cookiecutter.package_name }}.rag.registry import as_utc
 
 metadata = MetaData()
@@ -50,7 +51,7 @@ def _record(row: RowMapping) -> ThreadRecord:
 class ThreadStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)  # only what is missing: existing rows are kept
+        create_tables(engine, metadata)  # only what is missing: existing rows are kept
 
     def create(self, owner: str) -> ThreadRecord:
         now = datetime.now(UTC)

@@ -34,6 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from {{ cookiecutter.package_name }}.rag.locks import create_tables
+
 SKETCH_DIMENSION = 256
 FLUSH_INTERVAL_S = 1.0
 MAX_BUFFERED = 10_000  # a database down for long loses rows rather than growing memory
@@ -96,7 +98,7 @@ class QueryLog:
     def __init__(self, engine: Engine, log_content: bool = False) -> None:
         self.engine = engine
         self.log_content = log_content
-        metadata.create_all(engine)  # only what is missing: existing rows are kept
+        create_tables(engine, metadata)  # only what is missing: existing rows are kept
 
     def row(
         self,

@@ -12,7 +12,8 @@ Order of work for a set of files (see registry.py for why it is safe to kill at 
 import hashlib
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
@@ -26,6 +27,7 @@ from {{ cookiecutter.package_name }}.rag.errors import (
     KnowledgeBaseError,
 )
 from {{ cookiecutter.package_name }}.rag.loaders import load_document
+from {{ cookiecutter.package_name }}.rag.locks import write_lock
 from {{ cookiecutter.package_name }}.rag.outages import dependency_error
 from {{ cookiecutter.package_name }}.rag.registry import DocumentRecord, NewVersion, Registry
 from {{ cookiecutter.package_name }}.rag.stores import VectorIndex
@@ -100,6 +102,14 @@ class Ingestor:
         # One writer per process: concurrent uploads of one file must not interleave.
         self._write_lock = threading.Lock()
 
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time: among this process's threads, and among every process
+        on a shared PostgreSQL (replicas), which would otherwise interleave one document's
+        versions (duplicate rows, or one's sweep deleting the other's new vectors)."""
+        with self._write_lock, write_lock(self.registry.engine):
+            yield
+
     def ingest(
         self,
         files: Sequence[tuple[str, bytes]],
@@ -143,7 +153,7 @@ class Ingestor:
             )
         unchanged = [r.document_id for r in results.values() if r.status == "unchanged"]
         if unchanged:
-            with self._write_lock:
+            with self._writing():
                 self.sweep(unchanged)  # leftovers of a run killed after its commit
         return [results[position] for position in range(len(files))]
 
@@ -166,7 +176,7 @@ class Ingestor:
         """Register, upsert in batches across documents, commit, then sweep old chunks."""
         document_ids = [version.document_id for version in versions]
         all_chunks = [chunk for version in versions for chunk in version.chunks]
-        with self._write_lock:
+        with self._writing():
             self.registry.begin_ingest(versions, tenant)
             try:
                 for batch in batched(all_chunks, self.settings.ingest_batch_size):
@@ -187,7 +197,7 @@ class Ingestor:
 
     def delete(self, document_id: str, tenant: str) -> int:
         """Delete a document and every chunk of it; returns how many chunks went."""
-        with self._write_lock:
+        with self._writing():
             ids = self.registry.delete_document(document_id, tenant)
             if ids is None:
                 raise DocumentNotFoundError(f"no document with id {document_id}")

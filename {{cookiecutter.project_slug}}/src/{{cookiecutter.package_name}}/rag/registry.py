@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    cast,
     create_engine,
     delete,
     event,
@@ -35,6 +36,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from {{ cookiecutter.package_name }}.rag.chunking import Chunk
+from {{ cookiecutter.package_name }}.rag.locks import schema_lock
 
 metadata = MetaData()
 
@@ -147,7 +149,10 @@ class Registry:
         self.engine: Engine = create_engine(url, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _enable_sqlite_wal)
-        metadata.create_all(self.engine)
+        with schema_lock(self.engine):  # replicas may be creating them too
+            metadata.create_all(self.engine)
+            with self._tx() as tx:
+                self._ensure_generation(tx)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -360,24 +365,41 @@ class Registry:
         return str(value) if value is not None else None
 
     def set_meta(self, key: str, value: str) -> None:
+        """Insert or overwrite, in one statement: replicas may set the same key at once."""
+        dialect = self.engine.dialect.name
         with self._tx() as tx:
-            tx.execute(delete(index_meta).where(index_meta.c.key == key))
-            tx.execute(insert(index_meta).values(key=key, value=value))
+            if dialect == "postgresql":
+                from sqlalchemy.dialects import postgresql
+
+                pg_upsert = postgresql.insert(index_meta).values(key=key, value=value)
+                tx.execute(
+                    pg_upsert.on_conflict_do_update(index_elements=["key"], set_={"value": value})
+                )
+            elif dialect == "sqlite":
+                from sqlalchemy.dialects import sqlite
+
+                upsert = sqlite.insert(index_meta).values(key=key, value=value)
+                tx.execute(
+                    upsert.on_conflict_do_update(index_elements=["key"], set_={"value": value})
+                )
+            else:
+                tx.execute(delete(index_meta).where(index_meta.c.key == key))
+                tx.execute(insert(index_meta).values(key=key, value=value))
 
     def generation(self) -> int:
         """A counter bumped by every commit: caches derived from the chunks key on it."""
         return int(self.get_meta("generation") or 0)
 
     @staticmethod
+    def _ensure_generation(tx: Connection) -> None:
+        query = select(index_meta.c.key).where(index_meta.c.key == "generation")
+        if tx.execute(query).first() is None:
+            tx.execute(insert(index_meta).values(key="generation", value="0"))
+
+    @staticmethod
     def _bump_generation(tx: Connection) -> None:
-        current = tx.execute(
-            select(index_meta.c.value).where(index_meta.c.key == "generation")
-        ).scalar()
-        if current is None:
-            tx.execute(insert(index_meta).values(key="generation", value="1"))
-        else:
-            tx.execute(
-                update(index_meta)
-                .where(index_meta.c.key == "generation")
-                .values(value=str(int(current) + 1))
-            )
+        # One UPDATE computing from the stored value: two replicas committing at once get
+        # two generations (a read-then-write would give both the same one, and a cache
+        # built between them would never see the second commit). The row exists: __init__.
+        value = cast(cast(index_meta.c.value, Integer) + 1, String)
+        tx.execute(update(index_meta).where(index_meta.c.key == "generation").values(value=value))

@@ -23,6 +23,7 @@ from {{ cookiecutter.package_name }}.rag.errors import (
     DependencyUnavailableError,
     KnowledgeBaseError,
 )
+from {{ cookiecutter.package_name }}.rag.locks import schema_lock
 from {{ cookiecutter.package_name }}.rag.outages import dependency_error
 from {{ cookiecutter.package_name }}.settings import Settings
 
@@ -204,12 +205,14 @@ class PgvectorIndex(VectorIndex):
             raise ConfigurationError("VECTOR_STORE=pgvector needs DATABASE_URL (a PostgreSQL URL)")
         self.engine = create_engine(settings.sqlalchemy_url, pool_pre_ping=True)
         self.collection = settings.collection_name
-        self.store = PGVector(
-            embeddings=embeddings,
-            connection=self.engine,
-            collection_name=self.collection,
-            use_jsonb=True,
-        )
+        # It creates its tables and collection if missing: replicas must not race at it.
+        with schema_lock(self.engine):
+            self.store = PGVector(
+                embeddings=embeddings,
+                connection=self.engine,
+                collection_name=self.collection,
+                use_jsonb=True,
+            )
 
     def filter_for(self, document_ids: Sequence[str]) -> Any:  # noqa: ANN401
         return {"document_id": {"$in": list(document_ids)}}
