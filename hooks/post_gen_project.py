@@ -28,6 +28,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MANIFEST_NAME = "template-features.json"
 RECORD_NAME = ".cookiecutter.json"
@@ -45,9 +46,17 @@ class ManifestError(ValueError):
     """The manifest names an option or a path that does not exist."""
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    if repeated := sorted({key for key in keys if keys.count(key) > 1}):
+        raise ManifestError(f"{MANIFEST_NAME}: {', '.join(map(repr, repeated))} given twice")
+    return dict(pairs)
+
+
 def load_manifest(path: Path) -> Manifest:
-    """Read the manifest; keys starting with ``$`` are comments."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    """Read the manifest; keys starting with ``$`` are comments. A key given twice is an
+    error: JSON keeps only the last, which would silently stop pruning the first's files."""
+    raw = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_unique_keys)
     return {option: by_value for option, by_value in raw.items() if not option.startswith("$")}
 
 

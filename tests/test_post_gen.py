@@ -109,6 +109,15 @@ def test_comment_keys_in_the_manifest_are_ignored(tmp_path: Path) -> None:
     assert hook.load_manifest(path) == {"ci": {"gitlab": [".gitlab-ci.yml"]}}
 
 
+def test_an_option_given_twice_in_the_manifest_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / hook.MANIFEST_NAME
+    first, second = '"vector_store": {"chroma": ["a"]}', '"vector_store": {"qdrant": ["c"]}'
+    path.write_text(f'{{{first}, "ci": {{"gitlab": ["b"]}}, {second}}}')
+
+    with pytest.raises(hook.ManifestError, match="'vector_store' given twice"):
+        hook.load_manifest(path)
+
+
 def test_answers_are_recorded_in_replay_format_without_machine_paths(tmp_path: Path) -> None:
     answers = {
         "project_slug": "x",
