@@ -91,6 +91,9 @@ def test_upload_ask_and_give_feedback_in_a_browser(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions do (their own default is 5 s): on a loaded CI machine
+    # the UI's first run, which renders "API ready", has taken longer.
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
