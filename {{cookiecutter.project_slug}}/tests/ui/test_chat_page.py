@@ -61,7 +61,11 @@ def test_feedback_is_sent_with_question_answer_and_citations(
     next(b for b in at.main.button if b.label == "Send feedback").click().run()
 
     assert not at.exception
-    assert "Feedback sent" in at.success[0].value
+    # Thanked once, in place of the rating, comment and button.
+    assert [s.value for s in at.success] == ["Feedback sent. Thank you!"]
+    assert not at.feedback
+    assert not at.main.text_input
+    assert "Send feedback" not in [b.label for b in at.main.button]
     sent = [json.loads(body) for method, path, body in requests_log if path == "/v1/feedback"]
     assert len(sent) == 1
     assert sent[0]["rating"] == "down"

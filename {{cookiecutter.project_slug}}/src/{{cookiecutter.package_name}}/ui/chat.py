@@ -122,7 +122,9 @@ def _feedback(turn: Turn, client: ApiClient) -> None:
         show_error(error)
         return
     turn.feedback_sent = request.rating
-    _thanks(request.rating)
+    # Draw the page again: this run has already drawn the rating, comment and button, which
+    # would otherwise stay on screen next to the thanks.
+    st.rerun()
 
 
 def _thanks(rating: Rating) -> None:
