@@ -6,7 +6,7 @@ visible in one transaction, and chunk ids that must leave the store are first wr
 to `pending_deletions`, so an ingest killed at any point is repaired by re-running it.
 """
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -39,6 +40,11 @@ from {{ cookiecutter.package_name }}.rag.chunking import Chunk
 from {{ cookiecutter.package_name }}.rag.locks import schema_lock
 
 metadata = MetaData()
+# The dialects whose INSERT has ON CONFLICT DO UPDATE (one statement, safe between replicas).
+UPSERTING_INSERTS: dict[str, Callable[[Table], postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
 
 documents = Table(
     "documents",
@@ -366,25 +372,14 @@ class Registry:
 
     def set_meta(self, key: str, value: str) -> None:
         """Insert or overwrite, in one statement: replicas may set the same key at once."""
-        dialect = self.engine.dialect.name
+        dialect_insert = UPSERTING_INSERTS.get(self.engine.dialect.name)
         with self._tx() as tx:
-            if dialect == "postgresql":
-                from sqlalchemy.dialects import postgresql
-
-                pg_upsert = postgresql.insert(index_meta).values(key=key, value=value)
-                tx.execute(
-                    pg_upsert.on_conflict_do_update(index_elements=["key"], set_={"value": value})
-                )
-            elif dialect == "sqlite":
-                from sqlalchemy.dialects import sqlite
-
-                upsert = sqlite.insert(index_meta).values(key=key, value=value)
-                tx.execute(
-                    upsert.on_conflict_do_update(index_elements=["key"], set_={"value": value})
-                )
-            else:
+            if dialect_insert is None:
                 tx.execute(delete(index_meta).where(index_meta.c.key == key))
                 tx.execute(insert(index_meta).values(key=key, value=value))
+                return
+            upsert = dialect_insert(index_meta).values(key=key, value=value)
+            tx.execute(upsert.on_conflict_do_update(index_elements=["key"], set_={"value": value}))
 
     def generation(self) -> int:
         """A counter bumped by every commit: caches derived from the chunks key on it."""
